@@ -1,0 +1,60 @@
+// npm run lab -- up [--hosts N] | down | status | env
+import { parseArgs } from 'node:util';
+import { DEFAULT_HOSTS, MAX_HOSTS } from './config';
+import { LabError, down, env, status, up } from './lab';
+
+const USAGE = `usage: npm run lab -- <command>
+  up [--hosts N]   start N simulated Docker hosts (default ${DEFAULT_HOSTS}, at most ${MAX_HOSTS}); safe to repeat
+  down             stop every lab host and remove its namespace, bridge and firewall rule
+  status           show each host and whether it answers
+  env              print JSON with each host's name, address, port, user and key path
+Needs Linux and root (sudo).`;
+
+async function main(): Promise<number> {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { hosts: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const command = positionals[0];
+  if (values.help || !command) {
+    console.log(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const log = (line: string) => console.error(line);
+  switch (command) {
+    case 'up': {
+      const hosts = values.hosts === undefined ? DEFAULT_HOSTS : Number(values.hosts);
+      if (!Number.isInteger(hosts) || hosts < 1 || hosts > MAX_HOSTS) {
+        console.error(`--hosts must be a whole number from 1 to ${MAX_HOSTS}, got ${values.hosts}`);
+        return 2;
+      }
+      const started = Date.now();
+      await up(hosts, log);
+      log(`lab up: ${hosts} host(s) in ${((Date.now() - started) / 1000).toFixed(1)} s. Connect with: npm run lab -- env`);
+      return 0;
+    }
+    case 'down':
+      await down(log);
+      return 0;
+    case 'status': {
+      const rows = await status();
+      if (rows.length === 0) console.log('no lab hosts');
+      for (const r of rows) console.log(`${r.name}\t${r.address}\t${r.healthy ? 'up' : r.namespace ? 'broken (run up to repair)' : 'down'}`);
+      return rows.every((r) => r.healthy) ? 0 : 1;
+    }
+    case 'env':
+      console.log(JSON.stringify(await env(), null, 2));
+      return 0;
+    default:
+      console.error(`unknown command ${command}\n${USAGE}`);
+      return 2;
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err instanceof LabError ? `lab: ${err.message}` : err);
+    process.exit(1);
+  },
+);
