@@ -1,0 +1,64 @@
+// The host inventory: the list of hosts the user added, persisted atomically.
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { ApiError } from '../../shared/errors';
+import type { ParsedInput } from '../../shared/contract';
+import { JsonStore } from '../store/json-store';
+import { DEFAULT_DOCKER_SOCKET, inventoryFile, type HostRecord, type InventoryFile } from './host-record';
+
+export class HostInventory {
+  private readonly store: JsonStore<InventoryFile>;
+  private hosts: HostRecord[] = [];
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(configDir: string) {
+    this.store = new JsonStore(path.join(configDir, 'hosts.json'), inventoryFile, () => ({ version: 1, hosts: [] }));
+  }
+
+  get file(): string {
+    return this.store.file;
+  }
+
+  async load(): Promise<void> {
+    this.hosts = (await this.store.load()).hosts;
+  }
+
+  list(): HostRecord[] {
+    return [...this.hosts];
+  }
+
+  get(id: string): HostRecord {
+    const host = this.hosts.find((h) => h.id === id);
+    if (!host) throw new ApiError('not-found', `no host with id ${id}`, { hint: 'It may have been removed; refresh the host list.' });
+    return host;
+  }
+
+  async add(input: ParsedInput<'hosts:add'>): Promise<HostRecord> {
+    const record: HostRecord = { ...input, id: randomUUID(), dockerSocket: DEFAULT_DOCKER_SOCKET };
+    await this.update((hosts) => {
+      if (hosts.some((h) => h.name.toLowerCase() === input.name.toLowerCase())) {
+        throw new ApiError('conflict', `a host named "${input.name}" already exists`, { field: 'name', hint: 'Pick another name or edit the existing host.' });
+      }
+      return [...hosts, record];
+    });
+    return record;
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.update((hosts) => {
+      if (!hosts.some((h) => h.id === id)) this.get(id);
+      return hosts.filter((h) => h.id !== id);
+    });
+  }
+
+  /** Changes are queued so two quick edits never interleave; memory follows disk, so a failed write changes nothing. */
+  private update(change: (hosts: HostRecord[]) => HostRecord[]): Promise<void> {
+    const write = this.writing.then(async () => {
+      const next = change(this.hosts);
+      await this.store.save({ version: 1, hosts: next });
+      this.hosts = next;
+    });
+    this.writing = write.catch(() => {});
+    return write;
+  }
+}

@@ -1,0 +1,41 @@
+// A small JSON document on disk, validated on load. A file that does not parse is moved aside
+// (never silently replaced) and the error names both paths.
+import { readFile, rename } from 'node:fs/promises';
+import type { z } from 'zod';
+import { ApiError } from '../../shared/errors';
+import { writeFileAtomic } from './atomic-file';
+
+export class JsonStore<T> {
+  constructor(
+    readonly file: string,
+    private readonly schema: z.ZodType<T>,
+    private readonly empty: () => T,
+  ) {}
+
+  async load(): Promise<T> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return this.empty();
+      throw err;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    const result = this.schema.safeParse(parsed);
+    if (result.success) return result.data;
+    const aside = `${this.file}.corrupt-${Date.now()}`;
+    await rename(this.file, aside);
+    throw new ApiError('internal', `${this.file} was unreadable and has been kept as ${aside}`, {
+      hint: 'Archipelago started with an empty file; compare the kept copy and restore what you need.',
+    });
+  }
+
+  save(value: T): Promise<void> {
+    return writeFileAtomic(this.file, `${JSON.stringify(value, null, 2)}\n`);
+  }
+}

@@ -1,0 +1,78 @@
+// npm run serve: the whole app in a browser, the engine running under plain Node.
+import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createDispatch } from '../shared/dispatch';
+import { createEngine } from '../engine/engine';
+import { EventBus } from '../engine/event-bus';
+import { resolveConfigDir } from '../engine/store/config-dir';
+import { writeFileAtomic } from '../engine/store/atomic-file';
+import { startApiServer } from './api-server';
+import { newToken } from './token';
+
+const STATIC_DIR = path.resolve(import.meta.dirname, '../../out/renderer');
+
+function usage(configDir: string): string {
+  return `usage: npm run serve -- [options]
+Serves Archipelago on http://127.0.0.1 for a browser, with a token that is new at every start.
+  --port N          listen on port N (default: any free port)
+  --token T         use this token instead of a random one (for scripts and tests)
+  --config-dir DIR  keep the inventory and keys' trust here (default ${configDir})
+  --no-open         do not open a browser
+The token is printed with the URL and written to ${path.join(configDir, 'serve-token')}
+(readable by you only). API: POST /api/<method> with "Authorization: Bearer <token>".`;
+}
+
+function openBrowser(url: string): void {
+  const [cmd, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+  const child = spawn(cmd, args as string[], { stdio: 'ignore', detached: true });
+  child.on('error', () => console.log('Open the URL above in your browser.'));
+  child.unref();
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      token: { type: 'string' },
+      'config-dir': { type: 'string' },
+      'no-open': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const configDir = resolveConfigDir(values['config-dir']);
+  if (values.help) {
+    console.log(usage(configDir));
+    return;
+  }
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0 to 65535, got ${values.port}`);
+  if (values.token !== undefined && values.token.length < 16) throw new Error('--token must be at least 16 characters');
+  if (!existsSync(path.join(STATIC_DIR, 'index.html'))) throw new Error(`the UI is not built (${STATIC_DIR} is missing): run npm run build`);
+
+  const token = values.token ?? newToken();
+  const bus = new EventBus();
+  const engine = await createEngine({ configDir, emit: bus.emit });
+  const dispatch = createDispatch(engine.handlers, (method, err) => console.error(`[api] ${method}: ${(err as Error).message}`));
+  const server = await startApiServer({ dispatch, subscribe: (l) => bus.subscribe(l), token, port, staticDir: STATIC_DIR });
+  const tokenFile = path.join(configDir, 'serve-token');
+  await writeFileAtomic(tokenFile, `${token}\n`, 0o600);
+
+  console.log(`Archipelago is serving on ${server.url}#token=${token}`);
+  console.log(`token: ${token} (also in ${tokenFile})`);
+  if (!values['no-open'] && !process.env.CI) openBrowser(`${server.url}#token=${token}`);
+
+  const stop = async () => {
+    engine.dispose();
+    await server.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  console.error(`serve: ${(err as Error).message}`);
+  process.exit(1);
+});
