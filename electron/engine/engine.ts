@@ -23,7 +23,8 @@ export interface Engine {
 
 export async function createEngine({ configDir, emit }: EngineOptions): Promise<Engine> {
   const inventory = new HostInventory(configDir);
-  await inventory.load();
+  const problem = await inventory.load();
+  if (problem) console.warn(`[engine] ${problem.message}. ${problem.hint}`);
   const connections = new HostConnections(configDir, emit);
   const probes = new Map<string, ProbeResult>();
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Runs inside a lab host's own network, mount and UTS namespaces (see host.ts):
-# gives the host its name and private /run and /var/lib/docker, starts its sshd, then
+# gives the host its name and private /run, /var/lib/docker and /etc/docker, starts its sshd, then
 # becomes its dockerd so the process the lab recorded is the engine itself.
 set -eu
 name="$1"
@@ -8,6 +8,8 @@ state="$2"
 hostname "$name"
 mount --bind "$state/run" /run
 mount --bind "$state/docker" /var/lib/docker
+# /etc/docker holds the engine's identity key: each host needs its own.
+mount --bind "$state/etc-docker" /etc/docker
 mkdir -p /run/sshd
 chmod 0755 /run/sshd
 /usr/sbin/sshd -f "$state/sshd_config" -E "$state/sshd.log"

@@ -59,6 +59,7 @@ export async function destroyHost(h: LabHost): Promise<void> {
   // Engine state goes with the host: the next start is a clean engine with no swarm.
   await rm(path.join(h.stateDir, 'docker'), { recursive: true, force: true });
   await rm(path.join(h.stateDir, 'run'), { recursive: true, force: true });
+  await rm(path.join(h.stateDir, 'etc-docker'), { recursive: true, force: true });
   await rm(path.join(h.stateDir, PID_FILE), { force: true });
 }
 
@@ -121,9 +122,11 @@ export async function createHost(h: LabHost, tarballs: Map<string, Buffer>): Pro
   await destroyHost(h);
   await mkdir(path.join(h.stateDir, 'run'), { recursive: true });
   await mkdir(path.join(h.stateDir, 'docker'), { recursive: true });
+  await mkdir(path.join(h.stateDir, 'etc-docker'), { recursive: true });
   await chmod(h.stateDir, 0o755);
-  // The boot script bind-mounts over this path, so it must exist on the machine.
+  // The boot script bind-mounts over these paths, so they must exist on the machine.
   await mkdir('/var/lib/docker', { recursive: true });
+  await mkdir('/etc/docker', { recursive: true });
   await ensureHostKey(h);
   await writeSshdConfig(h);
   await wireNetwork(h);

@@ -19,8 +19,11 @@ export class HostInventory {
     return this.store.file;
   }
 
-  async load(): Promise<void> {
-    this.hosts = (await this.store.load()).hosts;
+  /** Loads the file; returns the problem if it was unreadable and had to be kept aside. */
+  async load(): Promise<ApiError | undefined> {
+    const { value, problem } = await this.store.load();
+    this.hosts = value.hosts;
+    return problem;
   }
 
   list(): HostRecord[] {

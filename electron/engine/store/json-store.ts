@@ -12,12 +12,13 @@ export class JsonStore<T> {
     private readonly empty: () => T,
   ) {}
 
-  async load(): Promise<T> {
+  /** The stored value, or an empty one plus the problem when the file had to be moved aside. */
+  async load(): Promise<{ value: T; problem?: ApiError }> {
     let text: string;
     try {
       text = await readFile(this.file, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return this.empty();
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { value: this.empty() };
       throw err;
     }
     let parsed: unknown;
@@ -27,12 +28,13 @@ export class JsonStore<T> {
       parsed = undefined;
     }
     const result = this.schema.safeParse(parsed);
-    if (result.success) return result.data;
+    if (result.success) return { value: result.data };
     const aside = `${this.file}.corrupt-${Date.now()}`;
     await rename(this.file, aside);
-    throw new ApiError('internal', `${this.file} was unreadable and has been kept as ${aside}`, {
+    const problem = new ApiError('internal', `${this.file} was unreadable and has been kept as ${aside}`, {
       hint: 'Archipelago started with an empty file; compare the kept copy and restore what you need.',
     });
+    return { value: this.empty(), problem };
   }
 
   save(value: T): Promise<void> {

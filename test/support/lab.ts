@@ -1,0 +1,22 @@
+// What integration and e2e tests know about the lab: its hosts, and a way to run a command on
+// one of them with the plain OpenSSH client, as a check independent of our own SSH code.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { env, type LabHostEnv } from '../lab/lab';
+
+const execFileAsync = promisify(execFile);
+
+export async function labHosts(): Promise<LabHostEnv[]> {
+  const hosts = await env();
+  if (hosts.length < 3) throw new Error('the lab is not up: run `npm run lab -- up` (npm test does this for you)');
+  return hosts;
+}
+
+export async function sshRun(host: LabHostEnv, args: string[]): Promise<string> {
+  const { stdout } = await execFileAsync(
+    'ssh',
+    ['-i', host.keyPath, '-p', String(host.port), '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', `${host.user}@${host.address}`, ...args],
+    { timeout: 60_000 },
+  );
+  return stdout.trim();
+}

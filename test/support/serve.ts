@@ -1,0 +1,43 @@
+// Starts the browser-mode server (what `npm run serve` runs after building) for a test.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+export interface Served {
+  url: string;
+  token: string;
+  /** The URL a person opens: the token travels in the fragment. */
+  pageUrl: string;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+export function serve(configDir: string): Promise<Served> {
+  const token = randomBytes(18).toString('base64url');
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'electron/server/cli.ts', '--port', '0', '--token', token, '--config-dir', configDir, '--no-open'],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } },
+  );
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 30_000);
+    child.once('exit', (code) => reject(new Error(`server exited ${code}:\n${out}`)));
+    child.stdout!.on('data', () => {
+      const m = /serving on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      resolve({ url: m[1], token, pageUrl: `${m[1]}#token=${token}`, output: () => out, stop });
+    });
+  });
+}

@@ -1,0 +1,64 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeFileAtomic } from '../../electron/engine/store/atomic-file';
+import { HostInventory } from '../../electron/engine/hosts/inventory';
+import { tempDir } from '../support/temp-dir';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+beforeEach(async () => ({ dir, cleanup } = await tempDir()));
+afterEach(() => cleanup());
+
+const host = (name: string) => ({ name, address: '10.1.1.1', port: 22, user: 'root', auth: { kind: 'key' as const, keyPath: '/k' } });
+
+describe('atomic writes', () => {
+  it('replaces the file and leaves no temp file behind', async () => {
+    const file = path.join(dir, 'a.json');
+    await writeFileAtomic(file, 'one');
+    await writeFileAtomic(file, 'two');
+    expect(await readFile(file, 'utf8')).toBe('two');
+    expect(await readdir(dir)).toEqual(['a.json']);
+  });
+});
+
+describe('host inventory', () => {
+  it('persists adds and removes across restarts', async () => {
+    const inv = new HostInventory(dir);
+    await inv.load();
+    const a = await inv.add(host('a'));
+    await inv.add(host('b'));
+    await inv.remove(a.id);
+    const again = new HostInventory(dir);
+    await again.load();
+    expect(again.list().map((h) => h.name)).toEqual(['b']);
+  });
+
+  it('keeps both of two concurrent adds', async () => {
+    const inv = new HostInventory(dir);
+    await inv.load();
+    await Promise.all([inv.add(host('a')), inv.add(host('b')), inv.add(host('c'))]);
+    const again = new HostInventory(dir);
+    await again.load();
+    expect(again.list().map((h) => h.name).sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('refuses a duplicate name and names the field', async () => {
+    const inv = new HostInventory(dir);
+    await inv.load();
+    await inv.add(host('a'));
+    await expect(inv.add(host('A'))).rejects.toMatchObject({ code: 'conflict', field: 'name' });
+    expect(inv.list()).toHaveLength(1);
+  });
+
+  it('keeps a corrupt file aside and says where', async () => {
+    await writeFile(path.join(dir, 'hosts.json'), '{"version": 1, "hosts": [ {broken');
+    const inv = new HostInventory(dir);
+    const problem = await inv.load();
+    expect(problem?.message).toMatch(/hosts\.json was unreadable and has been kept as .*hosts\.json\.corrupt-/);
+    expect(inv.list()).toEqual([]);
+    const files = await readdir(dir);
+    expect(files.some((f) => f.startsWith('hosts.json.corrupt-'))).toBe(true);
+    expect(files).not.toContain('hosts.json');
+  });
+});
