@@ -24,6 +24,7 @@ const SYSTEM_NEEDS = [
   ['/usr/sbin/ip', 'iproute2'],
   ['/usr/sbin/iptables', 'iptables'],
   ['/usr/bin/nsenter', 'util-linux'],
+  ['/usr/bin/openssl', 'openssl'],
   ['/usr/bin/chromium', 'chromium'],
 ];
 

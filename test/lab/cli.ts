@@ -2,18 +2,35 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_HOSTS, MAX_HOSTS } from './config';
 import { LabError, down, env, status, up } from './lab';
+import { rekeyHost, setSshdVariant, startSshd, stopSshd } from './sshd';
 
 const USAGE = `usage: npm run lab -- <command>
   up [--hosts N]   start N simulated Docker hosts (default ${DEFAULT_HOSTS}, at most ${MAX_HOSTS}); safe to repeat
   down             stop every lab host and remove its namespace, bridge and firewall rule
   status           show each host and whether it answers
   env              print JSON with each host's name, address, port, user and key path
+  sshd HOST [--password P] [--no-streamlocal] [--max-sessions N]
+                   reconfigure one host's sshd (no options: back to the default)
+  rekey HOST       give one host a new SSH host key
+  stop-sshd HOST | start-sshd HOST
+                   kill every sshd process of one host / start its sshd again
 Needs Linux and root (sudo).`;
+
+function need(host: string | undefined): string {
+  if (!host) throw new LabError('name a host, e.g. h2');
+  return host;
+}
 
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { hosts: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      hosts: { type: 'string' },
+      password: { type: 'string' },
+      'no-streamlocal': { type: 'boolean' },
+      'max-sessions': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const command = positionals[0];
   if (values.help || !command) {
@@ -44,6 +61,22 @@ async function main(): Promise<number> {
     }
     case 'env':
       console.log(JSON.stringify(await env(), null, 2));
+      return 0;
+    case 'sshd':
+      await setSshdVariant(need(positionals[1]), {
+        password: values.password,
+        streamlocal: values['no-streamlocal'] ? false : undefined,
+        maxSessions: values['max-sessions'] === undefined ? undefined : Number(values['max-sessions']),
+      });
+      return 0;
+    case 'rekey':
+      await rekeyHost(need(positionals[1]));
+      return 0;
+    case 'stop-sshd':
+      await stopSshd(need(positionals[1]));
+      return 0;
+    case 'start-sshd':
+      await startSshd(need(positionals[1]));
       return 0;
     default:
       console.error(`unknown command ${command}\n${USAGE}`);

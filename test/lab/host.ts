@@ -20,7 +20,7 @@ export async function hostIsHealthy(h: LabHost): Promise<boolean> {
   return tcpAnswers(h.address, 22);
 }
 
-async function readPid(h: LabHost): Promise<number | null> {
+export async function readPid(h: LabHost): Promise<number | null> {
   try {
     return Number((await readFile(path.join(h.stateDir, PID_FILE), 'utf8')).trim()) || null;
   } catch {
@@ -68,23 +68,31 @@ async function ensureHostKey(h: LabHost): Promise<void> {
   if (!existsSync(key)) await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `archipelago-lab-${h.name}`, '-f', key]);
 }
 
-async function writeSshdConfig(h: LabHost): Promise<void> {
+export interface SshdVariant {
+  /** Enables password login for root with this password (the machine's /etc/shadow is untouched). */
+  password?: string;
+  /** false: refuse direct-streamlocal forwarding, so clients must fall back to dial-stdio. */
+  streamlocal?: boolean;
+  maxSessions?: number;
+}
+
+export async function writeSshdConfig(h: LabHost, variant: SshdVariant = {}): Promise<void> {
   const pub = await readFile(`${LAB_KEY}.pub`, 'utf8');
   const authorizedKeys = path.join(h.stateDir, 'authorized_keys');
   await writeFile(authorizedKeys, pub, { mode: 0o600 });
-  // Variants for later tests (password auth, no streamlocal, MaxSessions) append to this file.
   const config = [
     `ListenAddress ${h.address}`,
     'Port 22',
     `HostKey ${path.join(h.stateDir, 'ssh_host_ed25519_key')}`,
     'PidFile /run/sshd.pid',
     `AuthorizedKeysFile ${authorizedKeys}`,
-    'PermitRootLogin prohibit-password',
-    'PasswordAuthentication no',
+    `PermitRootLogin ${variant.password ? 'yes' : 'prohibit-password'}`,
+    `PasswordAuthentication ${variant.password ? 'yes' : 'no'}`,
     'KbdInteractiveAuthentication no',
     'UsePAM no',
-    'AllowStreamLocalForwarding yes',
+    `AllowStreamLocalForwarding ${variant.streamlocal === false ? 'no' : 'yes'}`,
     'AllowTcpForwarding yes',
+    `MaxSessions ${variant.maxSessions ?? 10}`,
     'Subsystem sftp internal-sftp',
     'LogLevel VERBOSE',
     '',
