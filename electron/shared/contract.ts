@@ -2,8 +2,8 @@
 // and a type for its result; IPC handlers, the preload, the HTTP/WS server and the renderer's
 // client are all derived from this map, so a signature is written once.
 import type { z } from 'zod';
-import type { HostView, ProbeResult } from './model';
-import { byId, hostAddInput, noInput } from './schemas';
+import type { AppInfo, ConnectionTest, HostView, ImportCandidates, ProbeResult } from './model';
+import { byId, hostAddInput, hostUpdateInput, localHostAddInput, noInput, trustInput } from './schemas';
 
 export interface MethodSpec<I extends z.ZodType, O> {
   input: I;
@@ -17,13 +17,17 @@ function method<I extends z.ZodType>(input: I, summary: string) {
 }
 
 export const contract = {
+  'app:info': method(noInput, 'Version, where settings live, and where passwords are kept (OS keychain or memory only).').returns<AppInfo>(),
   'hosts:list': method(noInput, 'Every host in the inventory with its live status and last probe.').returns<HostView[]>(),
-  'hosts:add': method(hostAddInput, 'Adds a host to the inventory (nothing remote happens yet).').returns<HostView>(),
-  'hosts:remove': method(byId, 'Removes a host from the inventory and closes its connection.').returns<{ removed: true }>(),
-  'hosts:probe': method(
-    byId,
-    "Connects to the host over SSH and reports its Docker engine's version, OS, node hostname and swarm state.",
-  ).returns<ProbeResult>(),
+  'hosts:add': method(hostAddInput, 'Adds a host reached over SSH (key, key with passphrase, ssh-agent or password; optional ProxyJump) and starts connecting.').returns<HostView>(),
+  'hosts:addLocal': method(localHostAddInput, 'Adds the Docker engine on this machine, through its unix socket.').returns<HostView>(),
+  'hosts:update': method(hostUpdateInput, 'Edits a host; a password or passphrase left out is kept. Reconnects with the new settings.').returns<HostView>(),
+  'hosts:remove': method(byId, 'Removes a host from the inventory, forgets its secret and closes its connection.').returns<{ removed: true }>(),
+  'hosts:probe': method(byId, "Reports the host's Docker engine: version, OS, node hostname, swarm state, and how calls travel.").returns<ProbeResult>(),
+  'hosts:test': method(byId, 'Connects afresh step by step (TCP, SSH, auth, Docker socket) and reports each step with its time.').returns<ConnectionTest>(),
+  'hosts:trust': method(trustInput, 'Trusts the new host key the host presented, given the fingerprint the user compared, then connects.').returns<HostView>(),
+  'hosts:forgetHostKey': method(byId, "Removes Archipelago's recorded key(s) for the host (never edits ~/.ssh/known_hosts).").returns<{ removed: number }>(),
+  'hosts:importCandidates': method(noInput, 'Hosts found in ~/.ssh/config and in Docker contexts, ready to add.').returns<ImportCandidates>(),
 } as const;
 
 export type Contract = typeof contract;

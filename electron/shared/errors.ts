@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'host-key-changed',
   'unreachable',
   'docker-unavailable',
+  'docker-error',
   'timeout',
   'internal',
 ] as const;

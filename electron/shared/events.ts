@@ -1,11 +1,11 @@
 // Events pushed from the engine to every UI (IPC or WebSocket).
-import type { HostStatus, HostView } from './model';
+import type { HostView } from './model';
 
 export interface EventMap {
   /** The inventory changed (added, removed, edited). */
   'hosts:changed': { hosts: HostView[] };
-  /** A host's connection status changed. */
-  'hosts:status': { id: string; status: HostStatus; detail?: string };
+  /** One host's connection status, transport or pending host key changed. */
+  'hosts:status': { host: HostView };
 }
 
 export type EventName = keyof EventMap;

@@ -19,6 +19,7 @@ export const hostAddress = z
   .string()
   .trim()
   .min(1, 'must not be empty: give an IP address or a DNS name')
+  .max(253, 'is too long for a host name')
   .refine(isAddress, 'is not a valid IP address or host name (e.g. 192.168.1.10 or docker1.example.com)');
 
 export const port = z
@@ -34,24 +35,76 @@ export const sshUser = z
   .max(32, 'must be at most 32 characters')
   .regex(/^[a-zA-Z0-9_][a-zA-Z0-9_.-]*\$?$/, 'is not a valid user name (letters, digits, "_", "-", ".")');
 
-export const keyPath = z
+const filePath = (what: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, `must not be empty: ${what}`)
+    .max(4096, 'is too long')
+    .regex(/^[^\u0000-\u001f]+$/, 'must not contain control characters');
+
+export const keyPath = filePath('the path of your private key, e.g. ~/.ssh/id_ed25519');
+
+/**
+ * A Docker socket path on the host. It may end up as an argument of `docker system dial-stdio`
+ * on the remote shell, so only plain path characters are accepted.
+ */
+export const socketPath = z
   .string()
   .trim()
-  .min(1, 'must not be empty: the path of your private key, e.g. ~/.ssh/id_ed25519')
-  .max(4096, 'is too long')
-  .regex(/^[^\u0000]+$/, 'must not contain NUL');
+  .max(1024, 'is too long')
+  .regex(/^\/[A-Za-z0-9._/@+-]*$/, 'must be an absolute path of letters, digits and . _ - / @ + (e.g. /var/run/docker.sock or /run/user/1000/docker.sock)');
 
-export const keyAuth = z.object({ kind: z.literal('key'), keyPath }).strict();
+export const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
+
+/** A password or passphrase: goes to the engine once, is never sent back. */
+export const secret = z.string().min(1, 'must not be empty').max(1024, 'is too long');
+
+export const keyAuth = z.object({ kind: z.literal('key'), keyPath, passphrase: secret.optional() }).strict();
+export const agentAuth = z.object({ kind: z.literal('agent'), socketPath: filePath('the ssh-agent socket').optional() }).strict();
+export const passwordAuth = z.object({ kind: z.literal('password'), password: secret.optional() }).strict();
+export const sshAuth = z.discriminatedUnion('kind', [keyAuth, agentAuth, passwordAuth], { error: 'must be key, agent or password' });
+
+/** One ProxyJump hop; it authenticates with the same credentials as the host behind it. */
+export const jumpHost = z.object({ address: hostAddress, port: port.default(22), user: sshUser.optional() }).strict();
+
+export const sshHostFields = {
+  name: hostName,
+  address: hostAddress,
+  port: port.default(22),
+  user: sshUser.default('root'),
+  auth: sshAuth,
+  dockerSocket: socketPath.default(DEFAULT_DOCKER_SOCKET),
+  proxyJump: jumpHost.optional(),
+};
 
 export const hostAddInput = z
+  .object(sshHostFields)
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.auth.kind === 'password' && !v.auth.password) {
+      ctx.addIssue({ code: 'custom', path: ['auth', 'password'], message: 'is required for password login' });
+    }
+  });
+export const localHostAddInput = z.object({ name: hostName, socketPath: socketPath.default(DEFAULT_DOCKER_SOCKET) }).strict();
+
+/** Edits: every field optional; an omitted password or passphrase keeps the stored one. */
+export const hostUpdateInput = z
   .object({
-    name: hostName,
-    address: hostAddress,
-    port: port.default(22),
-    user: sshUser.default('root'),
-    auth: keyAuth,
+    id: hostId,
+    name: hostName.optional(),
+    address: hostAddress.optional(),
+    port: port.optional(),
+    user: sshUser.optional(),
+    auth: sshAuth.optional(),
+    dockerSocket: socketPath.optional(),
+    socketPath: socketPath.optional(),
+    proxyJump: jumpHost.nullable().optional(),
   })
   .strict();
 
+export const fingerprint = z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'must be a SHA256 fingerprint as ssh-keygen -lf prints it (SHA256:…)');
+
 export const byId = z.object({ id: hostId }).strict();
+export const trustInput = z.object({ id: hostId, fingerprint }).strict();
 export const noInput = z.object({}).strict();

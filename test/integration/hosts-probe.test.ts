@@ -1,100 +1,101 @@
-// The walking skeleton end to end under Node: add each lab host to the engine and probe it
-// over real SSH; the docker CLI on the host is the independent witness.
+// The SSH layer end to end under Node: add lab hosts, trust their keys, probe them over real
+// SSH; the docker CLI on each host is the independent witness.
 import { execFileSync } from 'node:child_process';
-import { readFile, copyFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine, type Engine } from '../../electron/engine/engine';
-import type { AppEvent } from '../../electron/shared/events';
-import { createDispatch, type Dispatch } from '../../electron/shared/dispatch';
 import { labHosts, sshRun } from '../support/lab';
-import { tempDir } from '../support/temp-dir';
+import { startTestEngine, type TestEngine } from '../support/engine';
 
-let engine: Engine;
-let call: Dispatch;
-let dir: string;
-let cleanup: () => Promise<void>;
-const events: AppEvent[] = [];
-
+let t: TestEngine;
 beforeAll(async () => {
-  ({ dir, cleanup } = await tempDir());
-  engine = await createEngine({ configDir: dir, emit: (name, payload) => events.push({ name, payload } as AppEvent) });
-  call = createDispatch(engine.handlers);
+  t = await startTestEngine();
 });
-afterAll(async () => {
-  engine.dispose();
-  await cleanup();
-});
+afterAll(() => t.stop());
 
-async function ok<T>(p: Promise<{ ok: boolean; result?: unknown; error?: unknown }>): Promise<T> {
-  const res = await p;
-  if (!res.ok) throw new Error(JSON.stringify(res.error));
-  return res.result as T;
-}
+describe('hosts over real SSH', () => {
+  it('stops at an unknown host key and shows its fingerprint, until the user trusts it', async () => {
+    const [h] = await labHosts();
+    const added = await t.call('hosts:add', { name: h.name, address: h.address, auth: { kind: 'key', keyPath: h.keyPath } });
+    const pending = await t.waitForStatus(added.id, ['host-key-unknown']);
+    expect(pending.hostKey).toMatchObject({ verdict: 'unknown', fingerprint: h.hostKeyFingerprint, keyType: 'ssh-ed25519', hop: 'host' });
+    expect((await t.fail('hosts:probe', { id: added.id })).code).toBe('host-key-unknown');
+    const wrong = await t.fail('hosts:trust', { id: added.id, fingerprint: `SHA256:${'A'.repeat(43)}` });
+    expect(wrong.code).toBe('conflict');
+    await t.call('hosts:trust', { id: added.id, fingerprint: h.hostKeyFingerprint });
+    expect((await t.waitForStatus(added.id, ['connected'])).transport).toBe('ssh-streamlocal');
+  });
 
-describe('hosts:add + hosts:probe over real SSH', () => {
   it('probes every lab host and reports its own engine', async () => {
-    for (const h of await labHosts()) {
-      const host = await ok<{ id: string }>(call('hosts:add', { name: h.name, address: h.address, port: h.port, user: h.user, auth: { kind: 'key', keyPath: h.keyPath } }));
-      const probe = await ok<{ hostname: string; engineVersion: string; apiVersion: string; swarm: { state: string }; osType: string }>(call('hosts:probe', { id: host.id }));
+    const hosts = await labHosts();
+    for (const h of hosts.slice(1)) await t.addLabHost(h);
+    const views = await t.call('hosts:list', {});
+    for (const h of hosts) {
+      const id = views.find((v) => v.name === h.name)!.id;
+      const probe = await t.call('hosts:probe', { id });
       const [version, apiVersion] = (await sshRun(h, ['docker', 'version', '--format', "'{{.Server.Version}} {{.Server.APIVersion}}'"])).split(' ');
       expect(probe.hostname).toBe(h.name);
       expect(probe.engineVersion).toBe(version);
       expect(probe.apiVersion).toBe(apiVersion);
-      expect(probe.osType).toBe('linux');
-      expect(probe.swarm.state).toBe((await sshRun(h, ['docker', 'info', '--format', '{{.Swarm.LocalNodeState}}'])));
+      expect(probe.transport).toBe('ssh-streamlocal');
+      expect(probe.swarm.state).toBe(await sshRun(h, ['docker', 'info', '--format', '{{.Swarm.LocalNodeState}}']));
     }
-    const statuses = events.filter((e) => e.name === 'hosts:status').map((e) => (e.payload as { status: string }).status);
-    expect(statuses.filter((s) => s === 'connected')).toHaveLength(3);
   });
 
-  it('records each host key with the fingerprint the host really has', async () => {
-    const known = await readFile(path.join(dir, 'known_hosts'), 'utf8');
+  it('records each trusted key in OpenSSH format with the fingerprint the host really has', async () => {
+    const known = await readFile(path.join(t.dir, 'known_hosts'), 'utf8');
     for (const h of await labHosts()) {
       const line = known.split('\n').find((l) => l.startsWith(`${h.address} `));
-      expect(line).toBeTruthy();
-      const pubFile = path.join(dir, `${h.name}.pub`);
+      const pubFile = path.join(t.dir, `${h.name}.pub`);
       await writeFile(pubFile, `${line!.split(' ').slice(1).join(' ')}\n`);
-      const fp = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', pubFile], { encoding: 'utf8' }).split(' ')[1];
-      expect(fp).toBe(h.hostKeyFingerprint);
+      expect(execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', pubFile], { encoding: 'utf8' }).split(' ')[1]).toBe(h.hostKeyFingerprint);
     }
   });
 
   it('reuses the one connection for later calls', async () => {
-    const list = await ok<{ id: string; name: string }[]>(call('hosts:list', {}));
-    const connectedBefore = events.filter((e) => e.name === 'hosts:status' && (e.payload as { status: string }).status === 'connecting').length;
-    for (let i = 0; i < 5; i++) await ok(call('hosts:probe', { id: list[0].id }));
-    const connectedAfter = events.filter((e) => e.name === 'hosts:status' && (e.payload as { status: string }).status === 'connecting').length;
-    expect(connectedAfter).toBe(connectedBefore);
+    const [first] = await t.call('hosts:list', {});
+    const connecting = () => t.events.filter((e) => e.name === 'hosts:status' && 'host' in e.payload && e.payload.host.id === first.id && e.payload.host.status === 'connecting').length;
+    const before = connecting();
+    for (let i = 0; i < 5; i++) await t.call('hosts:probe', { id: first.id });
+    expect(connecting()).toBe(before);
   });
 
   it('says the key was refused, with a next step, when the key is wrong', async () => {
     const [h] = await labHosts();
-    const wrongKey = path.join(dir, 'wrong_key');
+    const wrongKey = path.join(t.dir, 'wrong_key');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', wrongKey]);
-    const host = await ok<{ id: string }>(call('hosts:add', { name: 'wrong-key', address: h.address, auth: { kind: 'key', keyPath: wrongKey } }));
-    const res = await call('hosts:probe', { id: host.id });
-    expect(res).toMatchObject({ ok: false, error: { code: 'auth-failed' } });
-    if (!res.ok) expect(res.error.hint).toMatch(/authorized_keys/);
+    const host = await t.call('hosts:add', { name: 'wrong-key', address: h.address, auth: { kind: 'key', keyPath: wrongKey } });
+    const view = await t.waitForStatus(host.id, ['auth-failed']);
+    expect(view.statusHint).toMatch(/authorized_keys/);
+    expect((await t.fail('hosts:probe', { id: host.id })).code).toBe('auth-failed');
   });
 
-  it('says a missing key file is missing', async () => {
-    const host = await ok<{ id: string }>(call('hosts:add', { name: 'no-key', address: '172.31.250.11', auth: { kind: 'key', keyPath: path.join(dir, 'nope') } }));
-    expect(await call('hosts:probe', { id: host.id })).toMatchObject({ ok: false, error: { code: 'auth-failed', field: 'auth.keyPath' } });
+  it('says a missing key file is missing, naming the field', async () => {
+    const host = await t.call('hosts:add', { name: 'no-key', address: '172.31.250.11', auth: { kind: 'key', keyPath: path.join(t.dir, 'nope') } });
+    expect(await t.fail('hosts:probe', { id: host.id })).toMatchObject({ code: 'auth-failed', field: 'auth.keyPath' });
   });
 
-  it('reports an address where nothing listens as unreachable', async () => {
+  it('reports a port where nothing listens as unreachable, step by step', async () => {
     const [h] = await labHosts();
-    await copyFile(h.keyPath, path.join(dir, 'k'));
-    const host = await ok<{ id: string }>(call('hosts:add', { name: 'closed-port', address: h.address, port: 2999, auth: { kind: 'key', keyPath: path.join(dir, 'k') } }));
-    const res = await call('hosts:probe', { id: host.id });
-    expect(res).toMatchObject({ ok: false, error: { code: 'unreachable' } });
-    if (!res.ok) expect(res.error.message).toContain('2999');
+    const host = await t.call('hosts:add', { name: 'closed-port', address: h.address, port: 2999, auth: { kind: 'key', keyPath: h.keyPath } });
+    const test = await t.call('hosts:test', { id: host.id });
+    expect(test.ok).toBe(false);
+    expect(test.steps).toEqual([expect.objectContaining({ step: 'tcp', ok: false })]);
+    expect(test.error?.message).toContain('2999');
+    expect(test.error?.message).toContain('connection refused');
+  });
+
+  it('tests a good host step by step: TCP, SSH, auth, Docker', async () => {
+    const [first] = await t.call('hosts:list', {});
+    const test = await t.call('hosts:test', { id: first.id });
+    expect(test.ok).toBe(true);
+    expect(test.steps.map((s) => `${s.step}:${s.ok}`)).toEqual(['tcp:true', 'ssh:true', 'auth:true', 'docker:true']);
+    expect(test.transport).toBe('ssh-streamlocal');
   });
 
   it('removes a host and closes its connection', async () => {
-    const list = await ok<{ id: string; name: string }[]>(call('hosts:list', {}));
-    await ok(call('hosts:remove', { id: list[0].id }));
-    expect(await call('hosts:probe', { id: list[0].id })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    const [first] = await t.call('hosts:list', {});
+    await t.call('hosts:remove', { id: first.id });
+    expect((await t.fail('hosts:probe', { id: first.id })).code).toBe('not-found');
   });
 });

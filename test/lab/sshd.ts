@@ -82,3 +82,11 @@ export async function rekeyHost(name: string): Promise<void> {
   await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `archipelago-lab-${h.name}`, '-f', key]);
   await restartListener(h);
 }
+
+/** Lets one more public key log in as root on the host (until its sshd is reconfigured). */
+export async function authorizeKey(name: string, publicKey: string): Promise<void> {
+  const h = hostByName(name);
+  const file = path.join(h.stateDir, 'authorized_keys');
+  const current = await readFile(file, 'utf8');
+  await writeFile(file, `${current.trimEnd()}\n${publicKey.trim()}\n`, { mode: 0o600 });
+}

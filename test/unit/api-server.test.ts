@@ -97,8 +97,8 @@ describe('browser-mode server', () => {
     const ws = new WebSocket(`ws://127.0.0.1:${server.port}/events?token=${TOKEN}`);
     await new Promise((r) => ws.on('open', r));
     const got = new Promise<AppEvent>((resolve) => ws.on('message', (d) => resolve(JSON.parse(String(d)))));
-    for (const l of listeners) l({ name: 'hosts:status', payload: { id: 'x', status: 'connected' } });
-    expect(await got).toEqual({ name: 'hosts:status', payload: { id: 'x', status: 'connected' } });
+    for (const l of listeners) l({ name: 'hosts:changed', payload: { hosts: [] } });
+    expect(await got).toEqual({ name: 'hosts:changed', payload: { hosts: [] } });
     ws.close();
   });
 });

@@ -25,7 +25,7 @@ describe('the contract', () => {
   it('applies defaults before the handler sees the input', async () => {
     const { handlers } = spyHandlers();
     const res = await createDispatch(handlers)('hosts:add', validAdd);
-    expect(res).toEqual({ ok: true, result: { echoed: { ...validAdd, port: 22, user: 'root' } } });
+    expect(res).toEqual({ ok: true, result: { echoed: { ...validAdd, port: 22, user: 'root', dockerSocket: '/var/run/docker.sock' } } });
   });
 
   it.each([
@@ -42,6 +42,11 @@ describe('the contract', () => {
     ['auth.keyPath', { ...validAdd, auth: { kind: 'key', keyPath: '' } }],
     ['auth', { ...validAdd, auth: undefined }],
     ['extra', { ...validAdd, extra: 1 }],
+    ['auth.password', { ...validAdd, auth: { kind: 'password' } }],
+    ['auth.kind', { ...validAdd, auth: { kind: 'telepathy' } }],
+    ['dockerSocket', { ...validAdd, dockerSocket: '/run/docker.sock; rm -rf /' }],
+    ['dockerSocket', { ...validAdd, dockerSocket: 'relative/docker.sock' }],
+    ['proxyJump.address', { ...validAdd, proxyJump: { address: 'a b' } }],
   ])('rejects a bad %s before any handler runs', async (field, input) => {
     const { handlers, calls } = spyHandlers();
     const res = await createDispatch(handlers)('hosts:add', input);

@@ -4,13 +4,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeFileAtomic } from '../../electron/engine/store/atomic-file';
 import { HostInventory } from '../../electron/engine/hosts/inventory';
 import { tempDir } from '../support/temp-dir';
+import { randomUUID } from 'node:crypto';
+import type { HostRecord } from '../../electron/engine/hosts/host-record';
 
 let dir: string;
 let cleanup: () => Promise<void>;
 beforeEach(async () => ({ dir, cleanup } = await tempDir()));
 afterEach(() => cleanup());
 
-const host = (name: string) => ({ name, address: '10.1.1.1', port: 22, user: 'root', auth: { kind: 'key' as const, keyPath: '/k' } });
+const host = (name: string): HostRecord => ({ id: randomUUID(), kind: 'ssh', name, address: '10.1.1.1', port: 22, user: 'root', auth: { kind: 'key', keyPath: '/k', hasPassphrase: false }, dockerSocket: '/var/run/docker.sock' });
 
 describe('atomic writes', () => {
   it('replaces the file and leaves no temp file behind', async () => {
@@ -26,7 +28,8 @@ describe('host inventory', () => {
   it('persists adds and removes across restarts', async () => {
     const inv = new HostInventory(dir);
     await inv.load();
-    const a = await inv.add(host('a'));
+    const a = host('a');
+    await inv.add(a);
     await inv.add(host('b'));
     await inv.remove(a.id);
     const again = new HostInventory(dir);
@@ -49,6 +52,13 @@ describe('host inventory', () => {
     await inv.add(host('a'));
     await expect(inv.add(host('A'))).rejects.toMatchObject({ code: 'conflict', field: 'name' });
     expect(inv.list()).toHaveLength(1);
+  });
+
+  it('reads the first format (version 1, no kind) as SSH hosts', async () => {
+    await writeFile(path.join(dir, 'hosts.json'), JSON.stringify({ version: 1, hosts: [{ id: 'abc-1', name: 'old', address: '10.0.0.1', port: 22, user: 'root', auth: { kind: 'key', keyPath: '/k' } }] }));
+    const inv = new HostInventory(dir);
+    expect(await inv.load()).toBeUndefined();
+    expect(inv.list()).toEqual([expect.objectContaining({ kind: 'ssh', name: 'old', dockerSocket: '/var/run/docker.sock', auth: { kind: 'key', keyPath: '/k', hasPassphrase: false } })]);
   });
 
   it('keeps a corrupt file aside and says where', async () => {

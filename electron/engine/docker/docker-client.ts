@@ -1,4 +1,4 @@
-// Builds a dockerode client that talks through our agent and nothing else.
+// Builds dockerode clients that talk exactly where we say and nowhere else.
 import Docker from 'dockerode';
 import type http from 'node:http';
 
@@ -9,12 +9,22 @@ const DOCKER_ENV = ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOC
  * files). Those describe the user's local CLI, not the host we chose, so they are hidden for
  * the duration of the (synchronous) constructor.
  */
-export function createDockerClient(agent: http.Agent): Docker {
+function withoutDockerEnv<T>(build: () => T): T {
   const saved = DOCKER_ENV.map((name) => [name, process.env[name]] as const);
   for (const name of DOCKER_ENV) delete process.env[name];
   try {
-    return new Docker({ protocol: 'http', host: 'docker', port: 80, agent } as Docker.DockerOptions);
+    return build();
   } finally {
     for (const [name, value] of saved) if (value !== undefined) process.env[name] = value;
   }
+}
+
+/** Docker over our SSH agent. */
+export function createDockerClient(agent: http.Agent): Docker {
+  return withoutDockerEnv(() => new Docker({ protocol: 'http', host: 'docker', port: 80, agent } as Docker.DockerOptions));
+}
+
+/** Docker over a local unix socket. */
+export function createLocalDockerClient(socketPath: string): Docker {
+  return withoutDockerEnv(() => new Docker({ socketPath }));
 }

@@ -1,10 +1,10 @@
 // What "probe" reports about a host's engine, from one version and one info call.
 import type Docker from 'dockerode';
-import type { ProbeResult } from '../../shared/model';
+import type { ProbeResult, Transport } from '../../shared/model';
 
 const SWARM_STATES = ['inactive', 'pending', 'active', 'error', 'locked'] as const;
 
-export async function probeEngine(docker: Docker): Promise<ProbeResult> {
+export async function probeEngine(docker: Docker, transport: Transport): Promise<ProbeResult> {
   const started = performance.now();
   const [version, info] = await Promise.all([docker.version(), docker.info()]);
   const latencyMs = Math.round(performance.now() - started);
@@ -19,7 +19,7 @@ export async function probeEngine(docker: Docker): Promise<ProbeResult> {
     kernelVersion: info.KernelVersion,
     hostname: info.Name,
     swarm: { state, nodeId: swarm.NodeID || null, isManager: Boolean(swarm.ControlAvailable) },
-    transport: 'ssh-streamlocal',
+    transport,
     latencyMs,
     probedAt: new Date().toISOString(),
   };

@@ -1,14 +1,45 @@
-// A host as the inventory stores it. No secrets live here: keys stay in their files.
+// A host as the inventory stores it. No secrets live here: passwords and passphrases are in
+// the SecretStore, keys stay in their files.
 import { z } from 'zod';
-import { hostAddInput, hostId } from '../../shared/schemas';
+import { DEFAULT_DOCKER_SOCKET, hostAddress, hostId, hostName, jumpHost, keyPath, port, socketPath, sshUser } from '../../shared/schemas';
 
-export const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
+const storedAuth = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('key'), keyPath, hasPassphrase: z.boolean().default(false) }),
+  z.object({ kind: z.literal('agent'), socketPath: z.string().optional() }),
+  z.object({ kind: z.literal('password') }),
+]);
 
-export const hostRecord = hostAddInput.extend({
+export const sshHostRecord = z.object({
   id: hostId,
-  dockerSocket: z.string().default(DEFAULT_DOCKER_SOCKET),
+  kind: z.literal('ssh'),
+  name: hostName,
+  address: hostAddress,
+  port,
+  user: sshUser,
+  auth: storedAuth,
+  dockerSocket: socketPath.default(DEFAULT_DOCKER_SOCKET),
+  proxyJump: jumpHost.optional(),
 });
-export type HostRecord = z.output<typeof hostRecord>;
 
-export const inventoryFile = z.object({ version: z.literal(1), hosts: z.array(hostRecord) });
-export type InventoryFile = z.output<typeof inventoryFile>;
+export const localHostRecord = z.object({ id: hostId, kind: z.literal('local'), name: hostName, socketPath });
+
+export const hostRecord = z.discriminatedUnion('kind', [sshHostRecord, localHostRecord]);
+export type SshHostRecord = z.output<typeof sshHostRecord>;
+export type LocalHostRecord = z.output<typeof localHostRecord>;
+export type HostRecord = z.output<typeof hostRecord>;
+export type StoredAuth = SshHostRecord['auth'];
+
+// Version 1 (the first skeleton) stored SSH hosts without `kind`; they are read as version 2.
+const v1 = z.object({ version: z.literal(1), hosts: z.array(z.record(z.string(), z.unknown())) }).transform((f) => ({
+  version: 2 as const,
+  hosts: f.hosts.map((h) => hostRecord.parse({ kind: 'ssh', ...h })),
+}));
+const v2 = z.object({ version: z.literal(2), hosts: z.array(hostRecord) });
+export const inventoryFile = z.union([v2, v1]);
+export type InventoryFile = z.output<typeof v2>;
+
+/** The SSH endpoint of a host's ProxyJump hop, with the user falling back to the host's. */
+export function jumpEndpoint(host: SshHostRecord): { address: string; port: number; user: string } | undefined {
+  if (!host.proxyJump) return undefined;
+  return { address: host.proxyJump.address, port: host.proxyJump.port, user: host.proxyJump.user ?? host.user };
+}

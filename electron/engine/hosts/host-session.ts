@@ -1,45 +1,75 @@
-// One host's live connection: a persistent SSH client, the agent on top of it and the
-// dockerode client that uses the agent, plus the host's status as the UI sees it.
+// One host's live connection and what the UI knows of it. The session connects on first use,
+// reports its status, reconnects after a drop with capped backoff, watches the Docker socket,
+// and turns every failure of a call into an ApiError that says what happened.
 import type Docker from 'dockerode';
-import type { Client } from 'ssh2';
 import { ApiError } from '../../shared/errors';
-import type { HostStatus } from '../../shared/model';
-import { createDockerClient } from '../docker/docker-client';
-import { SshSocketAgent } from '../docker/ssh-socket-agent';
-import { connectSsh } from '../ssh/ssh-connection';
+import type { ConnectionTest, HostKeyView, HostStatus, TestStep, Transport } from '../../shared/model';
+import type { SecretStore } from '../secrets/secret-store';
+import { HostKeyError } from '../ssh/host-key-error';
 import type { KnownHosts } from '../ssh/known-hosts';
+import { dial, pingWithin, type LiveLink } from './dialers';
 import type { HostRecord } from './host-record';
 
-export interface Connected {
-  ssh: Client;
-  agent: SshSocketAgent;
-  docker: Docker;
+export interface SessionDeps {
+  knownHosts: KnownHosts;
+  secrets: SecretStore;
+  /** Called whenever status, detail, transport or the pending host key change. */
+  onChange: (session: HostSession) => void;
 }
 
-const STATUS_OF_ERROR: Partial<Record<ApiError['code'], HostStatus>> = {
+const STATUS_OF: Partial<Record<ApiError['code'], HostStatus>> = {
   'auth-failed': 'auth-failed',
   'host-key-unknown': 'host-key-unknown',
   'host-key-changed': 'host-key-changed',
   unreachable: 'unreachable',
   'docker-unavailable': 'docker-unavailable',
 };
+/** After these, trying again cannot help until the user acts. */
+const NEEDS_USER: HostStatus[] = ['auth-failed', 'host-key-unknown', 'host-key-changed'];
+
+const HEALTH_EVERY_MS = 5_000;
+const UNHEALTHY_EVERY_MS = 1_000;
+const RECONNECT_TIMEOUT_MS = 2_500;
+/** Fast retries for a minute after a drop (so a host back within it is connected within ~2 s), then slower. */
+const FAST_RETRY_WINDOW_MS = 60_000;
+const SLOW_RETRY_MS = 10_000;
 
 export class HostSession {
   status: HostStatus = 'idle';
   detail: string | undefined;
-  private live: Connected | null = null;
-  private connecting: Promise<Connected> | null = null;
+  hint: string | undefined;
+  transport: Transport | undefined;
+  hostKey: (HostKeyView & { verdict: 'unknown' | 'changed'; knownIn?: string }) | undefined;
+  private pendingKeyBlob: Buffer | undefined;
+  private live: LiveLink | null = null;
+  private connecting: Promise<LiveLink> | null = null;
   private closed = false;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private healthTimer: NodeJS.Timeout | null = null;
+  private troubleSince = 0;
+  private attempt = 0;
 
   constructor(
-    readonly host: HostRecord,
-    private readonly knownHosts: KnownHosts,
-    private readonly onStatus: (status: HostStatus, detail?: string) => void,
+    public host: HostRecord,
+    private readonly deps: SessionDeps,
   ) {}
 
-  /** The connection, opened on first use and shared by every later call. */
-  connection(): Promise<Connected> {
-    if (this.closed) return Promise.reject(new ApiError('not-found', `host ${this.host.name} was removed`));
+  get name(): string {
+    return this.host.name;
+  }
+
+  get channelsOpen(): number {
+    return this.live?.channelsOpen() ?? 0;
+  }
+
+  /** The most channels this connection opens at once (learnt from the server when it refuses). */
+  get channelCap(): number | undefined {
+    return this.live?.limiter?.cap;
+  }
+
+  /** The live link, opened on first use and shared by every later call. */
+  connection(): Promise<LiveLink> {
+    if (this.closed) return Promise.reject(new ApiError('not-found', `host ${this.name} was removed`));
     if (this.live) return Promise.resolve(this.live);
     this.connecting ??= this.open().finally(() => {
       this.connecting = null;
@@ -47,59 +77,181 @@ export class HostSession {
     return this.connecting;
   }
 
-  private async open(): Promise<Connected> {
-    this.setStatus('connecting');
+  /** Runs a Docker call on this host; failures come back as ApiErrors that name the host. */
+  async run<T>(call: (docker: Docker) => Promise<T>): Promise<T> {
+    const link = await this.connection();
     try {
-      const ssh = await connectSsh(this.host, this.knownHosts);
-      const agent = new SshSocketAgent(ssh, this.host.dockerSocket);
-      const live: Connected = { ssh, agent, docker: createDockerClient(agent) };
-      ssh.on('close', () => this.dropped(live));
-      ssh.on('error', () => this.dropped(live));
-      if (this.closed) {
-        ssh.end();
-        throw new ApiError('not-found', `host ${this.host.name} was removed`);
-      }
-      this.live = live;
-      this.setStatus('connected');
-      return live;
+      return await call(link.docker);
     } catch (err) {
-      const status = err instanceof ApiError ? STATUS_OF_ERROR[err.code] : undefined;
-      this.setStatus(status ?? 'unreachable', err instanceof Error ? err.message : String(err));
+      throw this.explain(err, link);
+    }
+  }
+
+  private explain(err: unknown, link: LiveLink): ApiError {
+    if (err instanceof ApiError) return err;
+    const e = err as Error & { statusCode?: number; json?: { message?: string } | string; code?: string };
+    if (typeof e.statusCode === 'number') {
+      const said = typeof e.json === 'object' && e.json?.message ? e.json.message : e.message;
+      const code = e.statusCode === 404 ? 'not-found' : e.statusCode === 409 ? 'conflict' : 'docker-error';
+      return new ApiError(code, `Docker on ${this.name}: ${said}`);
+    }
+    if (this.live !== link) {
+      return new ApiError('unreachable', `lost the connection to ${this.name} during the call (${e.message})`, { hint: 'The host or the network went away; Archipelago reconnects by itself. Try again in a moment.' });
+    }
+    return new ApiError('docker-unavailable', `Docker on ${this.name} did not complete the call: ${e.message}`, { hint: 'Check that dockerd is running on the host.' });
+  }
+
+  private async open(timeoutMs?: number): Promise<LiveLink> {
+    this.set('connecting');
+    try {
+      const secret = this.host.kind === 'ssh' && this.host.auth.kind !== 'agent' ? await this.deps.secrets.get(this.host.id) : undefined;
+      const link = await dial(this.host, { knownHosts: this.deps.knownHosts, secret, timeoutMs });
+      if (this.closed) {
+        link.close();
+        throw new ApiError('not-found', `host ${this.name} was removed`);
+      }
+      this.live = link;
+      this.attempt = 0;
+      this.troubleSince = 0;
+      this.hostKey = undefined;
+      this.pendingKeyBlob = undefined;
+      link.onDrop(() => this.dropped(link));
+      this.set('connected', undefined, undefined, link.transport);
+      this.scheduleHealth(HEALTH_EVERY_MS);
+      return link;
+    } catch (err) {
+      this.failed(err);
       throw err;
     }
   }
 
-  /** Marks the socket as unusable when a Docker call fails at the channel level. */
-  reportDockerFailure(err: Error): ApiError {
-    const apiErr = new ApiError('docker-unavailable', `connected to ${this.host.address}, but its Docker socket ${this.host.dockerSocket} did not answer: ${err.message}`, {
-      hint: 'Check that dockerd runs there and that this user may use the socket (docker group or root).',
-      cause: err,
-    });
-    this.setStatus('docker-unavailable', apiErr.message);
-    return apiErr;
+  private failed(err: unknown): void {
+    if (err instanceof HostKeyError) {
+      this.hostKey = err.key;
+      this.pendingKeyBlob = err.blob;
+    }
+    const apiErr = err instanceof ApiError ? err : new ApiError('unreachable', String((err as Error).message ?? err));
+    const status = STATUS_OF[apiErr.code] ?? 'unreachable';
+    this.set(status, apiErr.message, apiErr.hint);
+    if (!NEEDS_USER.includes(status)) this.scheduleReconnect();
   }
 
-  private dropped(live: Connected): void {
-    if (this.live !== live) return;
+  private dropped(link: LiveLink): void {
+    if (this.live !== link) return;
     this.live = null;
-    live.agent.destroy();
-    if (!this.closed) this.setStatus('unreachable', 'the SSH connection closed');
+    this.stopHealth();
+    if (this.closed) return;
+    this.set('unreachable', `the connection to ${this.name} was lost`, 'Archipelago keeps trying to reconnect.');
+    this.scheduleReconnect();
   }
 
-  private setStatus(status: HostStatus, detail?: string): void {
-    if (this.closed) return;
-    this.status = status;
-    this.detail = detail;
-    this.onStatus(status, detail);
+  private scheduleReconnect(): void {
+    if (this.closed || this.retryTimer) return;
+    if (!this.troubleSince) this.troubleSince = Date.now();
+    const fast = Date.now() - this.troubleSince < FAST_RETRY_WINDOW_MS;
+    const delay = fast ? Math.min(250 * 2 ** this.attempt, 1_500) : SLOW_RETRY_MS;
+    this.attempt += 1;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (this.closed || this.live || this.connecting) return;
+      this.connecting = this.open(RECONNECT_TIMEOUT_MS).finally(() => {
+        this.connecting = null;
+      });
+      this.connecting.catch(() => {}); // failed() already scheduled the next try
+    }, delay);
+    this.retryTimer.unref();
+  }
+
+  /** Watches the Docker socket while SSH is up: a restarting dockerd shows as docker-unavailable. */
+  private scheduleHealth(ms: number): void {
+    this.stopHealth();
+    this.healthTimer = setTimeout(() => void this.checkHealth(), ms);
+    this.healthTimer.unref();
+  }
+
+  private stopHealth(): void {
+    if (this.healthTimer) clearTimeout(this.healthTimer);
+    this.healthTimer = null;
+  }
+
+  private async checkHealth(): Promise<void> {
+    const link = this.live;
+    if (!link || this.closed) return;
+    try {
+      await pingWithin(link.docker, 4_000);
+      if (this.live !== link) return;
+      if (this.status !== 'connected') this.set('connected', undefined, undefined, link.transport);
+      this.scheduleHealth(HEALTH_EVERY_MS);
+    } catch (err) {
+      if (this.live !== link) return;
+      this.set('docker-unavailable', `${this.name} is connected, but Docker does not answer: ${(err as Error).message}`, 'Check that dockerd is running on the host; Archipelago keeps checking.');
+      this.scheduleHealth(UNHEALTHY_EVERY_MS);
+    }
+  }
+
+  /** A fresh connection made step by step (TCP, SSH, auth, Docker), apart from the live one. */
+  async test(): Promise<ConnectionTest> {
+    const steps: TestStep[] = [];
+    const secret = this.host.kind === 'ssh' && this.host.auth.kind !== 'agent' ? await this.deps.secrets.get(this.host.id) : undefined;
+    try {
+      const link = await dial(this.host, { knownHosts: this.deps.knownHosts, secret, onStep: (s) => steps.push(s) });
+      link.close();
+      // A good test is reason enough to (re)connect the live session too.
+      if (!this.live) this.connection().catch(() => {});
+      return { ok: true, steps, transport: link.transport };
+    } catch (err) {
+      if (err instanceof HostKeyError || (err instanceof ApiError && NEEDS_USER.includes(STATUS_OF[err.code]!))) this.failed(err);
+      const e = err instanceof ApiError ? err : new ApiError('internal', String(err));
+      return { ok: false, steps, error: { code: e.code, message: e.message, hint: e.hint } };
+    }
+  }
+
+  /** Trusts the key the host presented, if it is the one the user saw, then connects. */
+  async trust(fingerprint: string): Promise<LiveLink> {
+    const key = this.hostKey;
+    if (!key || !this.pendingKeyBlob || key.verdict !== 'unknown') {
+      throw new ApiError('conflict', `${this.name} has no new host key waiting to be trusted`, { hint: 'Test the connection first; a changed key cannot be trusted from here.' });
+    }
+    if (key.fingerprint !== fingerprint) {
+      throw new ApiError('conflict', `${this.name} presented ${key.fingerprint}, not ${fingerprint}`, { hint: 'The key changed since you looked: test the connection again and compare the new fingerprint.' });
+    }
+    await this.deps.knownHosts.trust(key.address, key.port, this.pendingKeyBlob);
+    this.hostKey = undefined;
+    this.pendingKeyBlob = undefined;
+    return this.connection();
+  }
+
+  /** Drops the live link so the next call connects with the host's current settings. */
+  reset(host: HostRecord): void {
+    this.host = host;
+    this.dropLink();
+    this.hostKey = undefined;
+    this.pendingKeyBlob = undefined;
+    this.attempt = 0;
+    this.troubleSince = 0;
+    this.set('idle');
+  }
+
+  private dropLink(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.stopHealth();
+    const link = this.live;
+    this.live = null;
+    link?.close();
   }
 
   close(): void {
     this.closed = true;
-    const live = this.live;
-    this.live = null;
-    if (live) {
-      live.agent.destroy();
-      live.ssh.end();
-    }
+    this.dropLink();
+  }
+
+  private set(status: HostStatus, detail?: string, hint?: string, transport?: Transport): void {
+    if (this.closed) return;
+    this.status = status;
+    this.detail = detail;
+    this.hint = hint;
+    if (transport) this.transport = transport;
+    this.deps.onChange(this);
   }
 }

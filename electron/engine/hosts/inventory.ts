@@ -1,10 +1,8 @@
-// The host inventory: the list of hosts the user added, persisted atomically.
-import { randomUUID } from 'node:crypto';
+// The host inventory: the hosts the user added, persisted atomically. Secrets are not here.
 import path from 'node:path';
 import { ApiError } from '../../shared/errors';
-import type { ParsedInput } from '../../shared/contract';
 import { JsonStore } from '../store/json-store';
-import { DEFAULT_DOCKER_SOCKET, inventoryFile, type HostRecord, type InventoryFile } from './host-record';
+import { inventoryFile, type HostRecord, type InventoryFile } from './host-record';
 
 export class HostInventory {
   private readonly store: JsonStore<InventoryFile>;
@@ -12,7 +10,7 @@ export class HostInventory {
   private writing: Promise<void> = Promise.resolve();
 
   constructor(configDir: string) {
-    this.store = new JsonStore(path.join(configDir, 'hosts.json'), inventoryFile, () => ({ version: 1, hosts: [] }));
+    this.store = new JsonStore(path.join(configDir, 'hosts.json'), inventoryFile, () => ({ version: 2, hosts: [] }));
   }
 
   get file(): string {
@@ -36,29 +34,39 @@ export class HostInventory {
     return host;
   }
 
-  async add(input: ParsedInput<'hosts:add'>): Promise<HostRecord> {
-    const record: HostRecord = { ...input, id: randomUUID(), dockerSocket: DEFAULT_DOCKER_SOCKET };
-    await this.update((hosts) => {
-      if (hosts.some((h) => h.name.toLowerCase() === input.name.toLowerCase())) {
-        throw new ApiError('conflict', `a host named "${input.name}" already exists`, { field: 'name', hint: 'Pick another name or edit the existing host.' });
-      }
+  add(record: HostRecord): Promise<void> {
+    return this.update((hosts) => {
+      this.assertNameFree(hosts, record);
       return [...hosts, record];
     });
-    return record;
   }
 
-  async remove(id: string): Promise<void> {
-    await this.update((hosts) => {
+  replace(record: HostRecord): Promise<void> {
+    return this.update((hosts) => {
+      if (!hosts.some((h) => h.id === record.id)) this.get(record.id);
+      this.assertNameFree(hosts, record);
+      return hosts.map((h) => (h.id === record.id ? record : h));
+    });
+  }
+
+  remove(id: string): Promise<void> {
+    return this.update((hosts) => {
       if (!hosts.some((h) => h.id === id)) this.get(id);
       return hosts.filter((h) => h.id !== id);
     });
+  }
+
+  private assertNameFree(hosts: HostRecord[], record: HostRecord): void {
+    if (hosts.some((h) => h.id !== record.id && h.name.toLowerCase() === record.name.toLowerCase())) {
+      throw new ApiError('conflict', `a host named "${record.name}" already exists`, { field: 'name', hint: 'Pick another name or edit the existing host.' });
+    }
   }
 
   /** Changes are queued so two quick edits never interleave; memory follows disk, so a failed write changes nothing. */
   private update(change: (hosts: HostRecord[]) => HostRecord[]): Promise<void> {
     const write = this.writing.then(async () => {
       const next = change(this.hosts);
-      await this.store.save({ version: 1, hosts: next });
+      await this.store.save({ version: 2, hosts: next });
       this.hosts = next;
     });
     this.writing = write.catch(() => {});

@@ -1,0 +1,188 @@
+// The hosts:* methods of the contract.
+import os from 'node:os';
+import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import type { Handlers } from '../../shared/contract';
+import type { EventSink } from '../../shared/events';
+import type { HostView, ProbeResult, SecretState } from '../../shared/model';
+import { probeEngine } from '../docker/probe';
+import { dockerContextCandidates } from '../import/docker-context-import';
+import { sshConfigCandidates } from '../import/ssh-config-import';
+import type { SecretStore } from '../secrets/secret-store';
+import type { KnownHosts } from '../ssh/known-hosts';
+import { jumpEndpoint, type HostRecord } from './host-record';
+import { editedRecord, newSshRecord } from './host-records';
+import { HostSession } from './host-session';
+import { hostView, needsSecret } from './host-views';
+import type { HostInventory } from './inventory';
+import { randomUUID } from 'node:crypto';
+
+type HostMethods = Pick<Handlers, Extract<keyof Handlers, `hosts:${string}`>>;
+
+export interface HostHandlerDeps {
+  inventory: HostInventory;
+  knownHosts: KnownHosts;
+  secrets: SecretStore;
+  emit: EventSink;
+  sshConfigPath: string;
+  dockerConfigDir: string;
+}
+
+export class HostService {
+  private readonly sessions = new Map<string, HostSession>();
+  private readonly probes = new Map<string, ProbeResult>();
+  /** Which hosts have a secret in the store (the store itself may be slow to ask). */
+  private readonly withSecret = new Set<string>();
+
+  constructor(private readonly deps: HostHandlerDeps) {}
+
+  /** Learns which hosts have secrets, then starts connecting to every host. */
+  async start(connect: boolean): Promise<void> {
+    for (const h of this.deps.inventory.list()) if ((await this.deps.secrets.get(h.id)) !== undefined) this.withSecret.add(h.id);
+    if (connect) for (const h of this.deps.inventory.list()) this.session(h).connection().catch(() => {});
+  }
+
+  session(host: HostRecord): HostSession {
+    let s = this.sessions.get(host.id);
+    if (!s) {
+      s = new HostSession(host, {
+        knownHosts: this.deps.knownHosts,
+        secrets: this.deps.secrets,
+        onChange: (changed) => this.deps.emit('hosts:status', { host: this.view(changed.host) }),
+      });
+      this.sessions.set(host.id, s);
+    }
+    return s;
+  }
+
+  private secretState(host: HostRecord): SecretState {
+    if (!needsSecret(host)) return 'none';
+    if (!this.withSecret.has(host.id)) return 'missing';
+    return this.deps.secrets.kind === 'os-keychain' ? 'saved' : 'memory';
+  }
+
+  view(host: HostRecord): HostView {
+    return hostView(host, this.sessions.get(host.id), this.probes.get(host.id), this.secretState(host));
+  }
+
+  private announce(): void {
+    this.deps.emit('hosts:changed', { hosts: this.deps.inventory.list().map((h) => this.view(h)) });
+  }
+
+  private async storeSecret(id: string, secret: string | null | undefined): Promise<void> {
+    if (secret === undefined) return;
+    if (secret === null) {
+      await this.deps.secrets.delete(id);
+      this.withSecret.delete(id);
+    } else {
+      await this.deps.secrets.set(id, secret);
+      this.withSecret.add(id);
+    }
+  }
+
+  private added(record: HostRecord): HostView {
+    this.announce();
+    this.session(record).connection().catch(() => {});
+    return this.view(record);
+  }
+
+  close(): void {
+    for (const s of this.sessions.values()) s.close();
+    this.sessions.clear();
+  }
+
+  readonly handlers: HostMethods = {
+    'hosts:list': async () => this.deps.inventory.list().map((h) => this.view(h)),
+
+    'hosts:add': async (input) => {
+      const { record, secret } = newSshRecord(input);
+      await this.storeSecret(record.id, secret);
+      try {
+        await this.deps.inventory.add(record);
+      } catch (err) {
+        await this.storeSecret(record.id, null);
+        throw err;
+      }
+      return this.added(record);
+    },
+
+    'hosts:addLocal': async (input) => {
+      const record: HostRecord = { id: randomUUID(), kind: 'local', name: input.name, socketPath: input.socketPath };
+      await this.deps.inventory.add(record);
+      return this.added(record);
+    },
+
+    'hosts:update': async (patch) => {
+      const before = this.deps.inventory.get(patch.id);
+      const { record, secret } = editedRecord(before, patch);
+      await this.deps.inventory.replace(record);
+      await this.storeSecret(record.id, secret);
+      const session = this.session(record);
+      session.reset(record);
+      this.probes.delete(record.id);
+      session.connection().catch(() => {});
+      this.announce();
+      return this.view(record);
+    },
+
+    'hosts:remove': async ({ id }) => {
+      await this.deps.inventory.remove(id);
+      await this.storeSecret(id, null);
+      this.sessions.get(id)?.close();
+      this.sessions.delete(id);
+      this.probes.delete(id);
+      this.announce();
+      return { removed: true };
+    },
+
+    'hosts:probe': async ({ id }) => {
+      const session = this.session(this.deps.inventory.get(id));
+      const result = await session.run((docker) => probeEngine(docker, session.transport ?? 'ssh-streamlocal'));
+      this.probes.set(id, result);
+      this.deps.emit('hosts:status', { host: this.view(session.host) });
+      return result;
+    },
+
+    'hosts:test': async ({ id }) => this.session(this.deps.inventory.get(id)).test(),
+
+    'hosts:trust': async ({ id, fingerprint }) => {
+      const session = this.session(this.deps.inventory.get(id));
+      await session.trust(fingerprint);
+      return this.view(session.host);
+    },
+
+    'hosts:forgetHostKey': async ({ id }) => {
+      const host = this.deps.inventory.get(id);
+      if (host.kind !== 'ssh') return { removed: 0 };
+      let removed = await this.deps.knownHosts.forget(host.address, host.port);
+      const jump = jumpEndpoint(host);
+      if (jump) removed += await this.deps.knownHosts.forget(jump.address, jump.port);
+      const session = this.session(host);
+      session.reset(host);
+      session.connection().catch(() => {});
+      return { removed };
+    },
+
+    'hosts:importCandidates': async () => {
+      const sshText = await readFile(this.deps.sshConfigPath, 'utf8').catch(() => null);
+      const [sshConfig, dockerContexts] = await Promise.all([
+        sshConfigCandidates(this.deps.sshConfigPath),
+        dockerContextCandidates(this.deps.dockerConfigDir, sshText),
+      ]);
+      // Point out entries the inventory has already.
+      const hosts = this.deps.inventory.list();
+      for (const c of [...sshConfig.candidates, ...dockerContexts.candidates]) {
+        const i = c.add.input;
+        const same = hosts.find((h) => (h.kind === 'ssh' ? c.add.kind === 'ssh' && h.address === i.address && h.port === i.port : c.add.kind === 'local' && h.socketPath === i.socketPath));
+        if (same) c.duplicateOf = same.name;
+      }
+      return { sshConfig, dockerContexts };
+    },
+  };
+}
+
+export const defaultPaths = {
+  sshConfig: path.join(os.homedir(), '.ssh', 'config'),
+  knownHosts: path.join(os.homedir(), '.ssh', 'known_hosts'),
+  dockerConfig: process.env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker'),
+};

@@ -1,0 +1,73 @@
+// An engine under Node for integration tests: its own config folder, every event recorded,
+// and helpers to add lab hosts the way a user does (add, compare the fingerprint, trust).
+import { createEngine, type Engine, type EngineOptions } from '../../electron/engine/engine';
+import { createDispatch } from '../../electron/shared/dispatch';
+import type { Input, Method, Output } from '../../electron/shared/contract';
+import type { WireError } from '../../electron/shared/errors';
+import type { AppEvent } from '../../electron/shared/events';
+import type { HostStatus, HostView } from '../../electron/shared/model';
+import type { LabHostEnv } from '../lab/lab';
+import { tempDir } from './temp-dir';
+
+export interface TestEngine {
+  engine: Engine;
+  dir: string;
+  events: AppEvent[];
+  /** Calls a method; resolves with the result or rejects with the wire error as an Error. */
+  call<M extends Method>(method: M, input: Input<M>): Promise<Output<M>>;
+  /** Calls a method expecting failure; resolves with the wire error. */
+  fail<M extends Method>(method: M, input: Input<M>): Promise<WireError>;
+  waitForStatus(id: string, statuses: HostStatus[], timeoutMs?: number): Promise<HostView>;
+  /** Adds a lab host and trusts its key after comparing it with the lab's own fingerprint. */
+  addLabHost(h: LabHostEnv, overrides?: Partial<Input<'hosts:add'>>): Promise<HostView>;
+  stop(): Promise<void>;
+}
+
+export async function startTestEngine(opts: Partial<EngineOptions> = {}): Promise<TestEngine> {
+  const { dir, cleanup } = await tempDir();
+  const events: AppEvent[] = [];
+  const engine = await createEngine({ configDir: dir, userKnownHosts: [], sshConfigPath: `${dir}/no-ssh-config`, dockerConfigDir: `${dir}/no-docker`, emit: (name, payload) => events.push({ name, payload } as AppEvent), ...opts });
+  const dispatch = createDispatch(engine.handlers);
+
+  const call = async <M extends Method>(method: M, input: Input<M>) => {
+    const res = await dispatch(method, input);
+    if (!res.ok) throw Object.assign(new Error(`${method}: ${res.error.code}: ${res.error.message}`), { wire: res.error });
+    return res.result as Output<M>;
+  };
+  const fail = async <M extends Method>(method: M, input: Input<M>) => {
+    const res = await dispatch(method, input);
+    if (res.ok) throw new Error(`${method} succeeded but was expected to fail`);
+    return res.error;
+  };
+  const waitForStatus = async (id: string, statuses: HostStatus[], timeoutMs = 15_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const host = (await call('hosts:list', {})).find((h) => h.id === id);
+      if (host && statuses.includes(host.status)) return host;
+      if (Date.now() > deadline) throw new Error(`host ${host?.name} stayed ${host?.status} (${host?.statusDetail ?? ''}), expected ${statuses.join('|')}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+  const addLabHost = async (h: LabHostEnv, overrides: Partial<Input<'hosts:add'>> = {}) => {
+    const added = await call('hosts:add', { name: h.name, address: h.address, port: h.port, user: h.user, auth: { kind: 'key', keyPath: h.keyPath }, ...overrides });
+    const pending = await waitForStatus(added.id, ['host-key-unknown', 'connected']);
+    if (pending.status === 'host-key-unknown') {
+      if (pending.hostKey?.fingerprint !== h.hostKeyFingerprint) throw new Error(`${h.name} presented ${pending.hostKey?.fingerprint}, the lab says ${h.hostKeyFingerprint}`);
+      await call('hosts:trust', { id: added.id, fingerprint: h.hostKeyFingerprint });
+    }
+    return waitForStatus(added.id, ['connected']);
+  };
+  return {
+    engine,
+    dir,
+    events,
+    call,
+    fail,
+    waitForStatus,
+    addLabHost,
+    async stop() {
+      engine.dispose();
+      await cleanup();
+    },
+  };
+}
