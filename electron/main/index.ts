@@ -7,6 +7,7 @@ import { METHODS } from '../shared/contract';
 import { createDispatch } from '../shared/dispatch';
 import { createEngine, type Engine } from '../engine/engine';
 import { EventBus } from '../engine/event-bus';
+import { keychainSecretStore } from './secrets';
 import { lockDown, loadApp, windowOptions } from './window';
 
 // Built layout: out/main/index.js beside out/preload and out/renderer.
@@ -16,7 +17,8 @@ let engine: Engine | null = null;
 
 async function start(): Promise<void> {
   const bus = new EventBus();
-  engine = await createEngine({ configDir: app.getPath('userData'), emit: bus.emit });
+  const configDir = app.getPath('userData');
+  engine = await createEngine({ configDir, emit: bus.emit, secrets: keychainSecretStore(configDir), version: app.getVersion() });
   const dispatch = createDispatch(engine.handlers, (method, err) => console.error(`[api] ${method}: ${(err as Error).message}`));
   for (const method of METHODS) {
     ipcMain.handle(method, (_event, input: unknown) => dispatch(method, input));

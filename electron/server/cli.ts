@@ -1,5 +1,6 @@
 // npm run serve: the whole app in a browser, the engine running under plain Node.
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -53,7 +54,9 @@ async function main(): Promise<void> {
 
   const token = values.token ?? newToken();
   const bus = new EventBus();
-  const engine = await createEngine({ configDir, emit: bus.emit });
+  const { version } = JSON.parse(await readFile(path.resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string };
+  // Browser mode has no OS keychain: passwords stay in this process's memory (the UI says so).
+  const engine = await createEngine({ configDir, emit: bus.emit, version });
   const dispatch = createDispatch(engine.handlers, (method, err) => console.error(`[api] ${method}: ${(err as Error).message}`));
   const server = await startApiServer({ dispatch, subscribe: (l) => bus.subscribe(l), token, port, staticDir: STATIC_DIR });
   const tokenFile = path.join(configDir, 'serve-token');

@@ -30,11 +30,11 @@ afterAll(async () => {
 
 async function fillHostForm(p: Page, fields: { name: string; address: string; port?: string; key: string }) {
   await p.getByTestId('add-host').click();
-  await p.getByLabel('Name').fill(fields.name);
+  await p.getByLabel('Name', { exact: true }).fill(fields.name);
   await p.getByLabel('Address').fill(fields.address);
   if (fields.port) await p.getByLabel('SSH port').fill(fields.port);
   await p.getByLabel('Private key file').fill(fields.key);
-  await p.getByTestId('add-host-submit').click();
+  await p.getByTestId('host-form-submit').click();
 }
 
 describe('Hosts page', () => {
@@ -47,7 +47,7 @@ describe('Hosts page', () => {
   it('shows what is wrong with bad input and sends nothing', async () => {
     const [h] = await labHosts();
     await fillHostForm(page, { name: 'bad', address: 'not an address', port: '70000', key: h.keyPath });
-    const form = page.getByTestId('add-host-form');
+    const form = page.getByTestId('host-form');
     await expect.poll(() => form.textContent()).toContain('is not a valid IP address or host name');
     expect(await form.textContent()).toContain('must be from 1 to 65535');
     const list = await fetch(new URL('/api/hosts:list', served.url), { method: 'POST', headers: { Authorization: `Bearer ${served.token}` }, body: '{}' });
@@ -56,10 +56,16 @@ describe('Hosts page', () => {
     await page.keyboard.press('Escape');
   });
 
-  it('adds a lab host through the form and shows its engine version', async () => {
+  it('adds a lab host through the form, asks to compare its key, then shows its engine version', async () => {
     const [h] = await labHosts();
     await page.reload();
     await fillHostForm(page, { name: h.name, address: h.address, key: h.keyPath });
+    const dialog = page.getByTestId('host-key-dialog');
+    await dialog.waitFor({ timeout: 20_000 });
+    expect(await dialog.getByTestId('host-key-fingerprint').textContent()).toBe(h.hostKeyFingerprint);
+    await page.waitForTimeout(300);
+    await screenshot(page, 'hosts-key-dialog');
+    await dialog.getByTestId('trust-host-key').click();
     const card = page.getByTestId(`host-card-${h.name}`);
     await card.getByTestId('engine-version').waitFor({ timeout: 30_000 });
     const version = await sshRun(h, ['docker', 'version', '--format', '{{.Server.Version}}']);
@@ -68,6 +74,16 @@ describe('Hosts page', () => {
     expect(await card.getByTestId('host-status').getAttribute('data-status')).toBe('connected');
     await page.waitForTimeout(400); // let the drawer finish closing before the picture
     await screenshot(page, 'hosts');
+  });
+
+  it('tests the connection step by step', async () => {
+    const [h] = await labHosts();
+    const card = page.getByTestId(`host-card-${h.name}`);
+    await card.getByTestId('test-host').click();
+    const steps = card.getByTestId('test-steps');
+    await steps.locator('li[data-step="docker"]').waitFor();
+    expect(await steps.locator('li').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-step')}:${e.getAttribute('data-ok')}`))).toEqual(['tcp:true', 'ssh:true', 'auth:true', 'docker:true']);
+    expect(await card.getByTestId('host-transport').textContent()).toContain('socket forwarding');
   });
 
   it('switches to the dark theme and keeps it after a reload', async () => {

@@ -34,7 +34,13 @@ vi.mock('electron', () => {
     loadURL = vi.fn(async () => {});
   }
   return {
-    app: { whenReady: () => Promise.resolve(), on: vi.fn(), getPath: () => recorded.userData, quit: vi.fn(), exit: vi.fn() },
+    app: { whenReady: () => Promise.resolve(), on: vi.fn(), getPath: () => recorded.userData, getVersion: () => '9.9.9', quit: vi.fn(), exit: vi.fn() },
+    safeStorage: {
+      isEncryptionAvailable: () => true,
+      getSelectedStorageBackend: () => 'gnome_libsecret',
+      encryptString: (s: string) => Buffer.from(s).reverse(),
+      decryptString: (b: Buffer) => Buffer.from(b).reverse().toString(),
+    },
     BrowserWindow,
     ipcMain: { handle: (channel: string, fn: any) => recorded.handlers.set(channel, fn) },
     contextBridge: { exposeInMainWorld: (key: string, value: unknown) => recorded.exposed.set(key, value) },
@@ -51,6 +57,11 @@ describe('Electron main process', () => {
     await import('../../electron/main/index');
     await vi.waitFor(() => expect(recorded.windows.length).toBe(1));
     expect([...recorded.handlers.keys()].sort()).toEqual([...METHODS].sort());
+  });
+
+  it('keeps secrets with the OS keychain and reports it', async () => {
+    const info = (await recorded.handlers.get('app:info')!({}, {})) as { ok: true; result: { secretStorage: string; version: string } };
+    expect(info.result).toMatchObject({ secretStorage: 'os-keychain', version: '9.9.9' });
   });
 
   it('routes an IPC call through validation to the engine', async () => {

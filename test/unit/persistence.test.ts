@@ -72,3 +72,31 @@ describe('host inventory', () => {
     expect(files).not.toContain('hosts.json');
   });
 });
+
+describe('secret stores', () => {
+  it('keeps secrets encrypted on disk with the OS keychain cipher', async () => {
+    const { createCipheriv, createDecipheriv, randomBytes } = await import('node:crypto');
+    const { EncryptedFileSecretStore } = await import('../../electron/engine/secrets/secret-store');
+    const key = randomBytes(32);
+    const cipher = {
+      encrypt(plain: string) {
+        const iv = randomBytes(12);
+        const c = createCipheriv('aes-256-gcm', key, iv);
+        const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
+        return Buffer.concat([iv, c.getAuthTag(), body]);
+      },
+      decrypt(blob: Buffer) {
+        const d = createDecipheriv('aes-256-gcm', key, blob.subarray(0, 12));
+        d.setAuthTag(blob.subarray(12, 28));
+        return Buffer.concat([d.update(blob.subarray(28)), d.final()]).toString('utf8');
+      },
+    };
+    const file = path.join(dir, 'secrets.json');
+    const store = new EncryptedFileSecretStore(file, cipher);
+    await store.set('h1', 'Marker-Secret-123');
+    expect(await readFile(file, 'utf8')).not.toContain('Marker-Secret-123');
+    expect(await new EncryptedFileSecretStore(file, cipher).get('h1')).toBe('Marker-Secret-123');
+    await store.delete('h1');
+    expect(await store.get('h1')).toBeUndefined();
+  });
+});

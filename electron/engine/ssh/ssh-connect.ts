@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { readFile } from 'node:fs/promises';
-import { Client, utils, type ConnectConfig } from 'ssh2';
+import ssh2, { type Client as SshClient, type ConnectConfig } from 'ssh2';
 import { ApiError } from '../../shared/errors';
 import type { TestStep, TestStepName } from '../../shared/model';
 import { jumpEndpoint, type SshHostRecord, type StoredAuth } from '../hosts/host-record';
@@ -35,6 +35,10 @@ interface Endpoint {
   user: string;
   hop: 'host' | 'jump';
 }
+
+// ssh2 is CommonJS: under Node's ESM loader only its default export is reliable.
+const { Client, utils } = ssh2;
+type Client = SshClient;
 
 export function expandHome(p: string): string {
   return p === '~' || p.startsWith('~/') ? path.join(os.homedir(), p.slice(1)) : p;
