@@ -1,0 +1,18 @@
+// npm run bench -- <name>: benchmarks that print ratios against baselines measured in the same run.
+import { benchTransport } from './transport';
+
+const BENCHES: Record<string, () => Promise<void>> = { transport: benchTransport };
+
+const name = process.argv[2];
+const run = name ? BENCHES[name] : undefined;
+if (!run) {
+  console.error(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}>`);
+  process.exit(2);
+}
+run().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
