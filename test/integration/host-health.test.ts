@@ -1,12 +1,15 @@
 // A host that goes away and comes back, a host whose key changed, and the local engine.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { ApiError } from '../../electron/shared/errors';
 import { rekeyHost, startSshd, stopSshd } from '../lab/sshd';
-import { labHosts } from '../support/lab';
+import { labHosts, sshRun } from '../support/lab';
 import { startTestEngine, type TestEngine } from '../support/engine';
 
 let t: TestEngine;
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
+
+const sessionOf = (id: string) => t.engine.hosts.sessionById(id);
 
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
@@ -37,6 +40,38 @@ describe('health', () => {
     expect(recoveredMs).toBeLessThan(5_000);
     expect((await t.call('hosts:probe', { id: host.id })).hostname).toBe('h3');
     expect(unhandled).toEqual([]);
+  });
+
+  it('fails a call in flight with a clear error when the connection drops, instead of hanging', async () => {
+    const [, , h3] = await labHosts();
+    const host = (await t.call('hosts:list', {})).find((v) => v.name === 'h3')!;
+    const id = await sshRun(h3, ['docker', 'run', '-d', '--rm', 'lab/web', 'sleep', '300']);
+    const session = sessionOf(host.id);
+    const pending = session.run((docker) => docker.getContainer(id).wait());
+    await new Promise((r) => setTimeout(r, 300));
+    const cut = Date.now();
+    await stopSshd('h3');
+    const outcome = await pending.then(
+      () => 'resolved',
+      (err: ApiError) => err,
+    );
+    expect(outcome).toMatchObject({ code: 'unreachable', message: expect.stringContaining('lost the connection to h3') });
+    expect(Date.now() - cut).toBeLessThan(5_000);
+    await startSshd('h3');
+    await t.waitForStatus(host.id, ['connected'], 5_000);
+    await sshRun(h3, ['docker', 'rm', '-f', id]);
+  });
+
+  it('gives a long stream its own channel and closes it when the consumer goes away', async () => {
+    const host = (await t.call('hosts:list', {})).find((v) => v.name === 'h3')!;
+    const session = sessionOf(host.id);
+    const stream = (await session.run((docker) => docker.getEvents())) as NodeJS.ReadableStream & { destroy(): void };
+    // Other calls keep working beside the stream, on channels of their own.
+    expect((await t.call('hosts:probe', { id: host.id })).hostname).toBe('h3');
+    const during = session.channelsOpen;
+    expect(during).toBeGreaterThanOrEqual(2);
+    stream.destroy();
+    await vi.waitFor(() => expect(session.channelsOpen).toBe(during - 1), { timeout: 3000 });
   });
 
   it('refuses a host whose key changed, and says what it may mean and how to fix it', async () => {

@@ -93,6 +93,21 @@ describe('hosts over real SSH', () => {
     expect(test.transport).toBe('ssh-streamlocal');
   });
 
+  it('lets a second entry for the same host go on once the user trusted its key', async () => {
+    const t2 = await startTestEngine();
+    try {
+      const [, , h3] = await labHosts();
+      const add = (name: string) => t2.call('hosts:add', { name, address: h3.address, auth: { kind: 'key', keyPath: h3.keyPath } });
+      const [a, b] = [await add('twin-a'), await add('twin-b')];
+      await t2.waitForStatus(a.id, ['host-key-unknown']);
+      await t2.waitForStatus(b.id, ['host-key-unknown']);
+      await t2.call('hosts:trust', { id: a.id, fingerprint: h3.hostKeyFingerprint });
+      await t2.waitForStatus(b.id, ['connected']);
+    } finally {
+      await t2.stop();
+    }
+  });
+
   it('removes a host and closes its connection', async () => {
     const [first] = await t.call('hosts:list', {});
     await t.call('hosts:remove', { id: first.id });

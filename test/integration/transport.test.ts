@@ -29,7 +29,7 @@ describe('transport', () => {
 
   it('completes 30 concurrent calls on a host with MaxSessions 4, none failing', async () => {
     const host = (await t.call('hosts:list', {})).find((h) => h.name === 'h2')!;
-    const session = t.engine.hosts.session((t.engine.hosts as unknown as { deps: { inventory: { get(id: string): never } } }).deps.inventory.get(host.id));
+    const session = t.engine.hosts.sessionById(host.id);
     let peak = 0;
     const watch = setInterval(() => (peak = Math.max(peak, session.channelsOpen)), 1);
     const results = await Promise.allSettled(Array.from({ length: 30 }, () => session.run((docker) => docker.listContainers({ all: true }))));

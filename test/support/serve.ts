@@ -14,12 +14,12 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-export function serve(configDir: string): Promise<Served> {
+export function serve(configDir: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Served> {
   const token = randomBytes(18).toString('base64url');
   const child: ChildProcess = spawn(
     process.execPath,
     ['--import', 'tsx', 'electron/server/cli.ts', '--port', '0', '--token', token, '--config-dir', configDir, '--no-open'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } },
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1', ...extraEnv } },
   );
   let out = '';
   child.stdout!.on('data', (d) => (out += d));

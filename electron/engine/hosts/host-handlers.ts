@@ -55,6 +55,11 @@ export class HostService {
     return s;
   }
 
+  /** The session of a host in the inventory (for other engine modules and tests). */
+  sessionById(id: string): HostSession {
+    return this.session(this.deps.inventory.get(id));
+  }
+
   private secretState(host: HostRecord): SecretState {
     if (!needsSecret(host)) return 'none';
     if (!this.withSecret.has(host.id)) return 'missing';
@@ -147,7 +152,16 @@ export class HostService {
 
     'hosts:trust': async ({ id, fingerprint }) => {
       const session = this.session(this.deps.inventory.get(id));
+      const key = session.hostKey;
       await session.trust(fingerprint);
+      // Other hosts waiting on the very same key (same endpoint, e.g. imported twice) go on too.
+      for (const other of this.sessions.values()) {
+        const k = other.hostKey;
+        if (other !== session && k && key && k.verdict === 'unknown' && k.address === key.address && k.port === key.port && k.fingerprint === fingerprint) {
+          other.reset(other.host);
+          other.connection().catch(() => {});
+        }
+      }
       return this.view(session.host);
     },
 
@@ -169,12 +183,17 @@ export class HostService {
         sshConfigCandidates(this.deps.sshConfigPath),
         dockerContextCandidates(this.deps.dockerConfigDir, sshText),
       ]);
-      // Point out entries the inventory has already.
-      const hosts = this.deps.inventory.list();
+      // Point out entries the inventory has already, and ones that repeat an earlier entry.
+      const endpoint = (kind: string, i: Record<string, unknown>) => (kind === 'ssh' ? `${i.address}:${i.port}` : `unix:${i.socketPath}`);
+      const seen = new Map<string, string>();
+      for (const h of this.deps.inventory.list()) seen.set(endpoint(h.kind, h as unknown as Record<string, unknown>), h.name);
+      const fromInventory = new Set(seen.keys());
       for (const c of [...sshConfig.candidates, ...dockerContexts.candidates]) {
-        const i = c.add.input;
-        const same = hosts.find((h) => (h.kind === 'ssh' ? c.add.kind === 'ssh' && h.address === i.address && h.port === i.port : c.add.kind === 'local' && h.socketPath === i.socketPath));
-        if (same) c.duplicateOf = same.name;
+        const key = endpoint(c.add.kind, c.add.input);
+        const same = seen.get(key);
+        if (same && fromInventory.has(key)) c.duplicateOf = same;
+        else if (same) c.note = [c.note, `same host as ${same} above`].filter(Boolean).join('; ');
+        else seen.set(key, c.label);
       }
       return { sshConfig, dockerContexts };
     },

@@ -48,6 +48,11 @@ export class HostSession {
   private healthTimer: NodeJS.Timeout | null = null;
   private troubleSince = 0;
   private attempt = 0;
+  /**
+   * Rejecters of the calls in flight. A response that was under way when the link died can
+   * leave docker-modem waiting forever, so the session fails those calls itself.
+   */
+  private readonly inFlight = new Set<(err: ApiError) => void>();
 
   constructor(
     public host: HostRecord,
@@ -80,11 +85,15 @@ export class HostSession {
   /** Runs a Docker call on this host; failures come back as ApiErrors that name the host. */
   async run<T>(call: (docker: Docker) => Promise<T>): Promise<T> {
     const link = await this.connection();
-    try {
-      return await call(link.docker);
-    } catch (err) {
-      throw this.explain(err, link);
-    }
+    return new Promise<T>((resolve, reject) => {
+      this.inFlight.add(reject);
+      call(link.docker).then(resolve, (err: unknown) => reject(this.explain(err, link))).finally(() => this.inFlight.delete(reject));
+    });
+  }
+
+  private failInFlight(err: ApiError): void {
+    for (const reject of this.inFlight) reject(err);
+    this.inFlight.clear();
   }
 
   private explain(err: unknown, link: LiveLink): ApiError {
@@ -140,6 +149,7 @@ export class HostSession {
     if (this.live !== link) return;
     this.live = null;
     this.stopHealth();
+    this.failInFlight(new ApiError('unreachable', `lost the connection to ${this.name} during the call`, { hint: 'The host or the network went away; Archipelago reconnects by itself. Try again in a moment.' }));
     if (this.closed) return;
     this.set('unreachable', `the connection to ${this.name} was lost`, 'Archipelago keeps trying to reconnect.');
     this.scheduleReconnect();
@@ -224,6 +234,7 @@ export class HostSession {
   /** Drops the live link so the next call connects with the host's current settings. */
   reset(host: HostRecord): void {
     this.host = host;
+    this.failInFlight(new ApiError('conflict', `${this.name} is reconnecting with new settings`, { hint: 'Try again in a moment.' }));
     this.dropLink();
     this.hostKey = undefined;
     this.pendingKeyBlob = undefined;
@@ -243,6 +254,7 @@ export class HostSession {
 
   close(): void {
     this.closed = true;
+    this.failInFlight(new ApiError('not-found', `host ${this.name} was removed`));
     this.dropLink();
   }
 
