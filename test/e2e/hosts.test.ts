@@ -1,13 +1,13 @@
 // A person adds a lab host through the form in Chromium (browser mode) and sees its engine.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { labHosts, sshRun } from '../support/lab';
-import { launchBrowser, screenshot, watchPageErrors } from '../support/browser';
-import { serve, type Served } from '../support/serve';
+import { openApp, screenshot, type OpenApp } from '../support/browser';
+import type { Served } from '../support/serve';
 import { tempDir } from '../support/temp-dir';
 
+let app: OpenApp;
 let served: Served;
-let browser: Browser;
 let page: Page;
 let pageErrors: string[];
 let cleanup: () => Promise<void>;
@@ -15,16 +15,12 @@ let cleanup: () => Promise<void>;
 beforeAll(async () => {
   const t = await tempDir();
   cleanup = t.cleanup;
-  served = await serve(t.dir);
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  pageErrors = watchPageErrors(page);
-  await page.goto(served.pageUrl);
+  app = await openApp(t.dir);
+  ({ served, page, pageErrors } = app);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
+  await app?.close();
   await cleanup?.();
 });
 

@@ -2,14 +2,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { labHosts } from '../support/lab';
-import { launchBrowser, screenshot, watchPageErrors } from '../support/browser';
-import { serve, type Served } from '../support/serve';
+import { openApp, screenshot, type OpenApp } from '../support/browser';
 import { tempDir } from '../support/temp-dir';
 
-let served: Served;
-let browser: Browser;
+let app: OpenApp;
 let page: Page;
 let pageErrors: string[];
 let cleanup: () => Promise<void>;
@@ -25,16 +23,12 @@ beforeAll(async () => {
   await writeFile(path.join(ctx, 'meta.json'), JSON.stringify({ Name: 'island3', Metadata: {}, Endpoints: { docker: { Host: `ssh://root@${h3.address}` } } }));
   // The context names h3 by address; ~/.ssh/config gives that address its key, as for the docker CLI.
   await writeFile(path.join(home, '.ssh', 'config'), `Host island2\n  HostName ${h2.address}\n  User root\n  IdentityFile ${h2.keyPath}\n\nHost 172.31.250.*\n  IdentityFile ${h3.keyPath}\n`);
-  served = await serve(path.join(t.dir, 'config'), { HOME: home, SSH_AUTH_SOCK: '' });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-  pageErrors = watchPageErrors(page);
-  await page.goto(served.pageUrl);
+  app = await openApp(path.join(t.dir, 'config'), { HOME: home, SSH_AUTH_SOCK: '' }, { width: 1280, height: 860 });
+  ({ page, pageErrors } = app);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
+  await app?.close();
   await cleanup?.();
 });
 

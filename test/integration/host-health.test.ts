@@ -47,14 +47,15 @@ describe('health', () => {
     const host = (await t.call('hosts:list', {})).find((v) => v.name === 'h3')!;
     const id = await sshRun(h3, ['docker', 'run', '-d', '--rm', 'lab/web', 'sleep', '300']);
     const session = sessionOf(host.id);
-    const pending = session.run((docker) => docker.getContainer(id).wait());
-    await new Promise((r) => setTimeout(r, 300));
-    const cut = Date.now();
-    await stopSshd('h3');
-    const outcome = await pending.then(
+    // The outcome is observed from the start, so the rejection is never left unhandled.
+    const pending = session.run((docker) => docker.getContainer(id).wait()).then(
       () => 'resolved',
       (err: ApiError) => err,
     );
+    await new Promise((r) => setTimeout(r, 300));
+    const cut = Date.now();
+    await stopSshd('h3');
+    const outcome = await pending;
     expect(outcome).toMatchObject({ code: 'unreachable', message: expect.stringContaining('lost the connection to h3') });
     expect(Date.now() - cut).toBeLessThan(5_000);
     await startSshd('h3');

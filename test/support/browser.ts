@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { serve, type Served } from './serve';
 
 export const ARTIFACTS = path.resolve(import.meta.dirname, '../artifacts');
 
@@ -25,4 +26,31 @@ export function watchPageErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   return errors;
+}
+
+export interface OpenApp {
+  served: Served;
+  browser: Browser;
+  page: Page;
+  pageErrors: string[];
+  close(): Promise<void>;
+}
+
+/** Starts browser mode on its own config folder and opens it in Chromium, as a person would. */
+export async function openApp(configDir: string, env: NodeJS.ProcessEnv = {}, viewport = { width: 1280, height: 800 }): Promise<OpenApp> {
+  const served = await serve(configDir, env);
+  const browser = await launchBrowser();
+  const page = await browser.newPage({ viewport });
+  const pageErrors = watchPageErrors(page);
+  await page.goto(served.pageUrl);
+  return {
+    served,
+    browser,
+    page,
+    pageErrors,
+    async close() {
+      await browser.close();
+      await served.stop();
+    },
+  };
 }

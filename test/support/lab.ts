@@ -2,14 +2,19 @@
 // one of them with the plain OpenSSH client, as a check independent of our own SSH code.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { env, type LabHostEnv } from '../lab/lab';
+import { env, status, type LabHostEnv } from '../lab/lab';
 
 const execFileAsync = promisify(execFile);
 
+let checkedUp = false;
+
 export async function labHosts(): Promise<LabHostEnv[]> {
-  const hosts = await env();
-  if (hosts.length < 3) throw new Error('the lab is not up: run `npm run lab -- up` (npm test does this for you)');
-  return hosts;
+  if (!checkedUp) {
+    const rows = await status();
+    if (rows.length < 3 || !rows.every((r) => r.healthy)) throw new Error('the lab is not up: run `npm run lab -- up` (npm test does this for you)');
+    checkedUp = true;
+  }
+  return env();
 }
 
 export async function sshRun(host: LabHostEnv, args: string[]): Promise<string> {

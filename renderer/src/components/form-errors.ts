@@ -26,5 +26,21 @@ export function useFormErrors() {
   }
 
   const status = (field: string) => (fields.value[field] ? ('error' as const) : undefined);
-  return { fields, failure, check, fromError, status };
+
+  /** Validates with the schema, then runs the call with the form busy; errors land on the form. */
+  const busy = ref(false);
+  async function submitWith<S extends z.ZodType>(schema: S, input: unknown, send: (valid: z.output<S>) => Promise<void>): Promise<void> {
+    const valid = check(schema, input);
+    if (!valid) return;
+    busy.value = true;
+    try {
+      await send(valid);
+    } catch (err) {
+      fromError(err);
+    } finally {
+      busy.value = false;
+    }
+  }
+
+  return { fields, failure, busy, status, submitWith };
 }
