@@ -8,6 +8,8 @@ import { HostInventory } from './hosts/inventory';
 import { HostService, defaultPaths } from './hosts/host-handlers';
 import { MemorySecretStore, type SecretStore } from './secrets/secret-store';
 import { KnownHosts } from './ssh/known-hosts';
+import { ClusterWatcher } from './cluster/cluster-watcher';
+import { SwarmService } from './swarm/swarm-service';
 
 export interface EngineOptions {
   configDir: string;
@@ -26,6 +28,7 @@ export interface EngineOptions {
 export interface Engine {
   handlers: Handlers;
   hosts: HostService;
+  cluster: ClusterWatcher;
   dispose(): void;
 }
 
@@ -42,11 +45,25 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     sshConfigPath: opts.sshConfigPath ?? defaultPaths.sshConfig,
     dockerConfigDir: opts.dockerConfigDir ?? defaultPaths.dockerConfig,
   });
+  const cluster = new ClusterWatcher(hosts, opts.emit);
+  hosts.onStatusChange(() => cluster.poke());
+  const swarm = new SwarmService(hosts, opts.emit, () => cluster.poke());
   await hosts.start(opts.connectOnStart ?? true);
+  cluster.start();
 
   const handlers: Handlers = {
     'app:info': async () => ({ version: opts.version ?? '0.0.0-dev', secretStorage: secrets.kind, configDir: opts.configDir }),
+    'cluster:snapshot': () => cluster.snapshot(),
     ...hosts.handlers,
+    ...swarm.handlers,
   };
-  return { handlers, hosts, dispose: () => hosts.close() };
+  return {
+    handlers,
+    hosts,
+    cluster,
+    dispose: () => {
+      cluster.stop();
+      hosts.close();
+    },
+  };
 }

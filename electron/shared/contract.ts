@@ -2,8 +2,21 @@
 // and a type for its result; IPC handlers, the preload, the HTTP/WS server and the renderer's
 // client are all derived from this map, so a signature is written once.
 import type { z } from 'zod';
-import type { AppInfo, ConnectionTest, HostView, ImportCandidates, ProbeResult } from './model';
-import { byId, hostAddInput, hostUpdateInput, localHostAddInput, noInput, trustInput } from './schemas';
+import type { AppInfo, ClusterModel, ConnectionTest, HostAddress, HostView, ImportCandidates, JoinResult, OperationResult, ProbeResult } from './model';
+import {
+  byId,
+  hostAddInput,
+  hostUpdateInput,
+  localHostAddInput,
+  noInput,
+  nodeRemoveInput,
+  nodeUpdateInput,
+  rotateTokensInput,
+  swarmInitInput,
+  swarmJoinInput,
+  swarmLeaveInput,
+  trustInput,
+} from './schemas';
 
 export interface MethodSpec<I extends z.ZodType, O> {
   input: I;
@@ -28,6 +41,14 @@ export const contract = {
   'hosts:trust': method(trustInput, 'Trusts the new host key the host presented, given the fingerprint the user compared, then connects.').returns<HostView>(),
   'hosts:forgetHostKey': method(byId, "Removes Archipelago's recorded key(s) for the host (never edits ~/.ssh/known_hosts).").returns<{ removed: number }>(),
   'hosts:importCandidates': method(noInput, 'Hosts found in ~/.ssh/config and in Docker contexts, ready to add.').returns<ImportCandidates>(),
+  'hosts:addresses': method(byId, "The host's IP addresses, to choose the swarm advertise address from; the one Archipelago reaches it at is marked.").returns<HostAddress[]>(),
+  'swarm:init': method(swarmInitInput, 'Creates a swarm with this host as its first manager.').returns<OperationResult>(),
+  'swarm:join': method(swarmJoinInput, 'Joins hosts to the swarm of a manager host, in parallel, after checking each can reach the manager on TCP 2377 and 7946.').returns<{ results: JoinResult[] }>(),
+  'swarm:leave': method(swarmLeaveInput, 'Makes the host leave its swarm; the last manager leaves only with force.').returns<OperationResult>(),
+  'swarm:rotateTokens': method(rotateTokensInput, 'Replaces the join tokens (the old ones stop working).').returns<OperationResult>(),
+  'nodes:update': method(nodeUpdateInput, 'Changes a node’s role, availability or labels.').returns<OperationResult>(),
+  'nodes:remove': method(nodeRemoveInput, 'Removes a node from the swarm (a node that is still up needs force).').returns<OperationResult>(),
+  'cluster:snapshot': method(noInput, 'The whole cluster as one model: hosts, nodes, networks, services, tasks, containers.').returns<ClusterModel>(),
 } as const;
 
 export type Contract = typeof contract;

@@ -1,11 +1,15 @@
 // Events pushed from the engine to every UI (IPC or WebSocket).
-import type { HostView } from './model';
+import type { ClusterModel, HostView } from './model';
 
 export interface EventMap {
   /** The inventory changed (added, removed, edited). */
   'hosts:changed': { hosts: HostView[] };
   /** One host's connection status, transport or pending host key changed. */
   'hosts:status': { host: HostView };
+  /** The cluster model changed (pushed at most every 100 ms). */
+  'cluster:changed': { model: ClusterModel };
+  /** Progress of a multi-host operation, host by host. */
+  'operation:progress': { operation: string; hostId: string; phase: 'preflight' | 'working' | 'done' | 'failed'; message: string };
 }
 
 export type EventName = keyof EventMap;

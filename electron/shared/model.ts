@@ -129,3 +129,127 @@ export interface AppInfo {
   secretStorage: 'os-keychain' | 'memory';
   configDir: string;
 }
+
+// ---- Swarm and the cluster model ----------------------------------------------------------
+
+/** A docker CLI command equal to what the app did, to show and copy. Never holds a secret. */
+export interface CliCommand {
+  host: string;
+  text: string;
+}
+
+export interface OperationResult {
+  message: string;
+  commands: CliCommand[];
+}
+
+export interface HostAddress {
+  iface: string;
+  address: string;
+  prefix: number;
+  family: 'IPv4' | 'IPv6';
+  /** The address Archipelago reached the host at (what other nodes most likely reach too). */
+  recommended: boolean;
+}
+
+export interface PortCheck {
+  port: number;
+  protocol: 'tcp' | 'udp';
+  purpose: string;
+  result: 'open' | 'refused' | 'timeout' | 'untested';
+  detail: string;
+}
+
+export interface JoinResult {
+  id: string;
+  name: string;
+  outcome: 'joined' | 'already-member' | 'failed';
+  message: string;
+  hint?: string;
+  preflight: PortCheck[];
+  commands: CliCommand[];
+}
+
+export interface SwarmNodeView {
+  id: string;
+  hostname: string;
+  role: 'worker' | 'manager';
+  availability: 'active' | 'pause' | 'drain';
+  state: string;
+  addr: string;
+  engineVersion: string;
+  labels: Record<string, string>;
+  leader: boolean;
+  reachability?: string;
+  /** The inventory host this node runs on, when there is one. */
+  hostId?: string;
+}
+
+export interface ClusterHostView {
+  hostId: string;
+  name: string;
+  status: HostStatus;
+  swarmState?: ProbeResult['swarm']['state'];
+  clusterId?: string;
+  nodeId?: string;
+  isManager?: boolean;
+  engineVersion?: string;
+}
+
+export interface NetworkView {
+  id: string;
+  name: string;
+  driver: string;
+  scope: string;
+  attachable: boolean;
+  internal: boolean;
+  encrypted: boolean;
+  ingress: boolean;
+  subnets: { subnet: string; gateway?: string }[];
+  labels: Record<string, string>;
+}
+
+export interface ServiceView {
+  id: string;
+  name: string;
+  image: string;
+  mode: 'replicated' | 'global';
+  replicas?: number;
+  endpointMode: 'vip' | 'dnsrr';
+  networkIds: string[];
+  ports: { published?: number; target: number; protocol: string }[];
+}
+
+export interface TaskView {
+  id: string;
+  serviceId: string;
+  nodeId?: string;
+  slot?: number;
+  state: string;
+  desiredState: string;
+  error?: string;
+  containerId?: string;
+  addresses: { networkId: string; address: string }[];
+}
+
+export interface ContainerView {
+  hostId: string;
+  id: string;
+  name: string;
+  image: string;
+  state: string;
+  serviceId?: string;
+  taskId?: string;
+}
+
+export interface ClusterModel {
+  /** The swarm the managers among the hosts belong to; null when there is none yet. */
+  swarm: { id: string; createdAt: string; managerHostIds: string[] } | null;
+  hosts: ClusterHostView[];
+  nodes: SwarmNodeView[];
+  networks: NetworkView[];
+  services: ServiceView[];
+  tasks: TaskView[];
+  containers: ContainerView[];
+  updatedAt: string;
+}

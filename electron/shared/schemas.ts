@@ -108,3 +108,49 @@ export const fingerprint = z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'must 
 export const byId = z.object({ id: hostId }).strict();
 export const trustInput = z.object({ id: hostId, fingerprint }).strict();
 export const noInput = z.object({}).strict();
+
+// ---- Swarm ----------------------------------------------------------------------------------
+
+export const ipAddress = z.union([z.ipv4(), z.ipv6()], { error: 'must be an IP address of the host (e.g. 192.168.1.10)' });
+export const cidr = z.union([z.cidrv4(), z.cidrv6()], { error: 'must be a subnet in CIDR form (e.g. 10.20.0.0/16)' });
+
+export const swarmInitInput = z
+  .object({
+    id: hostId,
+    advertiseAddr: ipAddress,
+    dataPathAddr: ipAddress.optional(),
+    defaultAddrPool: z.array(cidr).min(1).max(16).optional(),
+    subnetSize: z.number().int().min(16, 'must be from 16 to 28').max(28, 'must be from 16 to 28').optional(),
+  })
+  .strict();
+
+export const swarmRole = z.enum(['worker', 'manager'], { error: 'must be worker or manager' });
+
+export const swarmJoinInput = z
+  .object({
+    managerId: hostId,
+    joins: z
+      .array(z.object({ id: hostId, role: swarmRole, advertiseAddr: ipAddress.optional() }).strict())
+      .min(1, 'must name at least one host to join')
+      .max(100, 'must be at most 100 hosts at once'),
+  })
+  .strict();
+
+export const swarmLeaveInput = z.object({ id: hostId, force: z.boolean().default(false) }).strict();
+
+export const nodeId = z.string().regex(/^[a-z0-9]{25}$/, 'must be a swarm node id (25 letters and digits)');
+const labelKey = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be a label key of letters, digits, ".", "_" and "-"');
+const labelValue = z.string().max(256, 'must be at most 256 characters').regex(/^[^\u0000-\u001f]*$/, 'must not contain control characters');
+
+export const nodeUpdateInput = z
+  .object({
+    nodeId,
+    role: swarmRole.optional(),
+    availability: z.enum(['active', 'pause', 'drain'], { error: 'must be active, pause or drain' }).optional(),
+    addLabels: z.record(labelKey, labelValue).optional(),
+    removeLabels: z.array(labelKey).optional(),
+  })
+  .strict();
+
+export const nodeRemoveInput = z.object({ nodeId, force: z.boolean().default(false) }).strict();
+export const rotateTokensInput = z.object({ worker: z.boolean().default(true), manager: z.boolean().default(false) }).strict();

@@ -1,6 +1,7 @@
 import { createRouter, createWebHashHistory } from 'vue-router';
 import HostsPage from './pages/HostsPage.vue';
 import PlannedPage from './pages/PlannedPage.vue';
+import ClusterPage from './pages/ClusterPage.vue';
 
 // Created after the token has left the URL (see main.ts). Hash routes work the same from file:// (Electron) and http:// (browser mode).
 export const createAppRouter = () =>
@@ -9,7 +10,7 @@ export const createAppRouter = () =>
   routes: [
     { path: '/', redirect: '/hosts' },
     { path: '/hosts', component: HostsPage, meta: { title: 'Hosts' } },
-    { path: '/cluster', component: PlannedPage, meta: { title: 'Cluster', planned: 'cluster' } },
+    { path: '/cluster', component: ClusterPage, meta: { title: 'Cluster' } },
     { path: '/networks', component: PlannedPage, meta: { title: 'Networks', planned: 'networks' } },
     { path: '/services', component: PlannedPage, meta: { title: 'Services', planned: 'services' } },
     { path: '/checks', component: PlannedPage, meta: { title: 'Checks', planned: 'checks' } },

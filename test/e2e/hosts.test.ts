@@ -5,6 +5,7 @@ import { labHosts, sshRun } from '../support/lab';
 import { openApp, screenshot, type OpenApp } from '../support/browser';
 import type { Served } from '../support/serve';
 import { tempDir } from '../support/temp-dir';
+import { fillHostForm } from '../support/ui';
 
 let app: OpenApp;
 let served: Served;
@@ -23,15 +24,6 @@ afterAll(async () => {
   await app?.close();
   await cleanup?.();
 });
-
-async function fillHostForm(p: Page, fields: { name: string; address: string; port?: string; key: string }) {
-  await p.getByTestId('add-host').click();
-  await p.getByLabel('Name', { exact: true }).fill(fields.name);
-  await p.getByLabel('Address').fill(fields.address);
-  if (fields.port) await p.getByLabel('SSH port').fill(fields.port);
-  await p.getByLabel('Private key file').fill(fields.key);
-  await p.getByTestId('host-form-submit').click();
-}
 
 describe('Hosts page', () => {
   it('starts empty and takes the token out of the address bar', async () => {

@@ -1,5 +1,6 @@
 // How a session reaches a host's Docker engine: over SSH (streamlocal, else dial-stdio), or
 // through a local unix socket. Each returns a live link with a dockerode client on it.
+import net from 'node:net';
 import type Docker from 'dockerode';
 import { ApiError } from '../../shared/errors';
 import type { TestStep, Transport } from '../../shared/model';
@@ -11,9 +12,18 @@ import { connectSsh, type SshLink } from '../ssh/ssh-connect';
 import type { KnownHosts } from '../ssh/known-hosts';
 import type { HostRecord, LocalHostRecord, SshHostRecord } from './host-record';
 
+export type PortCheckResult = 'open' | 'refused' | 'timeout' | 'untested';
+
 export interface LiveLink {
   docker: Docker;
   transport: Transport;
+  /**
+   * Runs a fixed command on the host (never built from user input) and returns its output.
+   * Only SSH hosts have it.
+   */
+  exec?(command: string): Promise<string>;
+  /** Can this host open a TCP connection to address:port? Tested from the host itself. */
+  tcpCheck(address: string, port: number, timeoutMs: number): Promise<{ result: PortCheckResult; detail: string }>;
   limiter?: ChannelLimiter;
   /** Channels open on the connection right now. */
   channelsOpen(): number;
@@ -111,6 +121,8 @@ async function dialSsh(host: SshHostRecord, opts: DialOptions): Promise<LiveLink
       docker,
       transport,
       limiter,
+      exec: (command) => execFixed(link, command),
+      tcpCheck: (address, port, timeoutMs) => tcpCheckThrough(link, address, port, timeoutMs),
       channelsOpen: () => agent.openChannels,
       onDrop: (l) => dropListeners.push(l),
       close() {
@@ -139,7 +151,55 @@ async function dialLocal(host: LocalHostRecord, opts: DialOptions): Promise<Live
     throw e;
   }
   opts.onStep?.({ step: 'docker', ok: true, ms: Math.round(performance.now() - started), detail: `Docker answers on ${host.socketPath}` });
-  return { docker, transport: 'local-socket', channelsOpen: () => 0, onDrop: () => {}, close: () => {} };
+  return { docker, transport: 'local-socket', tcpCheck: tcpCheckLocal, channelsOpen: () => 0, onDrop: () => {}, close: () => {} };
+}
+
+function execFixed(link: SshLink, command: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    link.client.exec(command, (err, channel) => {
+      if (err) return reject(err);
+      let out = '';
+      channel.on('data', (d: Buffer) => (out += d.toString()));
+      channel.stderr.resume();
+      channel.on('close', () => resolve(out));
+    });
+  });
+}
+
+/**
+ * Asks the host's sshd to open a TCP connection (a "direct-tcpip" channel): if it succeeds, the
+ * host can reach address:port. No command runs, so nothing is ever built into a shell string.
+ */
+function tcpCheckThrough(link: SshLink, address: string, port: number, timeoutMs: number): Promise<{ result: PortCheckResult; detail: string }> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve({ result: 'timeout', detail: `no answer within ${timeoutMs / 1000} s` }), timeoutMs);
+    link.client.forwardOut('127.0.0.1', 0, address, port, (err, stream) => {
+      clearTimeout(timer);
+      if (!err) {
+        stream.destroy();
+        return resolve({ result: 'open', detail: 'connected' });
+      }
+      const text = err.message.replace('(SSH) Channel open failure: ', '');
+      // OpenSSH says "administratively prohibited" when AllowTcpForwarding is off: we cannot tell.
+      if (/prohibited/i.test(text)) return resolve({ result: 'untested', detail: 'the host does not allow SSH TCP forwarding, so this was not tested' });
+      resolve({ result: 'refused', detail: text });
+    });
+  });
+}
+
+function tcpCheckLocal(address: string, port: number, timeoutMs: number): Promise<{ result: PortCheckResult; detail: string }> {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host: address, port, timeout: timeoutMs });
+    sock.once('connect', () => {
+      sock.destroy();
+      resolve({ result: 'open', detail: 'connected' });
+    });
+    sock.once('timeout', () => {
+      sock.destroy();
+      resolve({ result: 'timeout', detail: `no answer within ${timeoutMs / 1000} s` });
+    });
+    sock.once('error', (e: NodeJS.ErrnoException) => resolve({ result: 'refused', detail: e.code ?? e.message }));
+  });
 }
 
 export function dial(host: HostRecord, opts: DialOptions): Promise<LiveLink> {

@@ -17,7 +17,7 @@ import { hostView, needsSecret } from './host-views';
 import type { HostInventory } from './inventory';
 import { randomUUID } from 'node:crypto';
 
-type HostMethods = Pick<Handlers, Extract<keyof Handlers, `hosts:${string}`>>;
+type HostMethods = Omit<Pick<Handlers, Extract<keyof Handlers, `hosts:${string}`>>, 'hosts:addresses'>;
 
 export interface HostHandlerDeps {
   inventory: HostInventory;
@@ -33,6 +33,7 @@ export class HostService {
   private readonly probes = new Map<string, ProbeResult>();
   /** Which hosts have a secret in the store (the store itself may be slow to ask). */
   private readonly withSecret = new Set<string>();
+  private readonly statusListeners: (() => void)[] = [];
 
   constructor(private readonly deps: HostHandlerDeps) {}
 
@@ -48,11 +49,32 @@ export class HostService {
       s = new HostSession(host, {
         knownHosts: this.deps.knownHosts,
         secrets: this.deps.secrets,
-        onChange: (changed) => this.deps.emit('hosts:status', { host: this.view(changed.host) }),
+        onChange: (changed) => {
+          this.deps.emit('hosts:status', { host: this.view(changed.host) });
+          for (const l of this.statusListeners) l();
+        },
       });
       this.sessions.set(host.id, s);
     }
     return s;
+  }
+
+  /** Called after any host's connection status changes (the cluster model listens). */
+  onStatusChange(listener: () => void): void {
+    this.statusListeners.push(listener);
+  }
+
+  /** Sessions of hosts that are connected right now. */
+  connectedSessions(): HostSession[] {
+    return this.deps.inventory
+      .list()
+      .map((h) => this.sessions.get(h.id))
+      .filter((s): s is HostSession => s?.status === 'connected');
+  }
+
+  /** The inventory's hosts (records, no secrets). */
+  records(): HostRecord[] {
+    return this.deps.inventory.list();
   }
 
   /** The session of a host in the inventory (for other engine modules and tests). */
