@@ -1,7 +1,8 @@
 // npm run bench -- <name>: benchmarks that print ratios against baselines measured in the same run.
+import { benchSwarm } from './swarm';
 import { benchTransport } from './transport';
 
-const BENCHES: Record<string, () => Promise<void>> = { transport: benchTransport };
+const BENCHES: Record<string, () => Promise<void>> = { transport: benchTransport, swarm: benchSwarm };
 
 const name = process.argv[2];
 const run = name ? BENCHES[name] : undefined;

@@ -58,8 +58,11 @@ export function localClient(h: LabHostEnv): BenchClient {
   return dockerodeClient(createLocalDockerClient(`/var/lib/archipelago-lab/${h.name}/run/docker.sock`));
 }
 
-/** The docker CLI, with an ssh wrapper on PATH that uses the lab key (the machine's ~/.ssh stays untouched). */
-export async function cliClient(h: LabHostEnv, endpoint = { address: h.address, port: h.port }): Promise<BenchClient> {
+/**
+ * Runs the docker CLI against a host over ssh://, with an ssh wrapper on PATH that uses the lab
+ * key (the machine's ~/.ssh stays untouched).
+ */
+export async function dockerCliFor(h: LabHostEnv, endpoint = { address: h.address, port: h.port }): Promise<(...args: string[]) => Promise<{ stdout: string }>> {
   const dir = await mkdtemp(path.join(tmpdir(), 'bench-cli-'));
   const config = path.join(dir, 'ssh_config');
   await writeFile(config, `Host *\n  IdentityFile ${h.keyPath}\n  StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n  LogLevel ERROR\n`);
@@ -68,7 +71,11 @@ export async function cliClient(h: LabHostEnv, endpoint = { address: h.address, 
   const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${dir}:${process.env.PATH}` };
   delete env.DOCKER_HOST;
   const url = `ssh://${h.user}@${endpoint.address}${endpoint.port === 22 ? '' : `:${endpoint.port}`}`;
-  const docker = (...args: string[]) => execFileAsync('docker', ['-H', url, ...args], { env, timeout: 60_000 });
+  return (...args: string[]) => execFileAsync('docker', ['-H', url, ...args], { env, timeout: 60_000 });
+}
+
+export async function cliClient(h: LabHostEnv, endpoint = { address: h.address, port: h.port }): Promise<BenchClient> {
+  const docker = await dockerCliFor(h, endpoint);
   return {
     version: () => docker('version', '--format', '{{.Server.Version}}'),
     listContainers: () => docker('ps', '-aq'),

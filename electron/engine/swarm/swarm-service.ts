@@ -2,6 +2,7 @@
 // token rotation, and node role/availability/labels/removal. Each result carries the docker
 // CLI commands it equals. Join tokens are fetched from a manager and used, never returned,
 // logged or put in a command.
+import { isIP } from 'node:net';
 import type Docker from 'dockerode';
 import type { Handlers } from '../../shared/contract';
 import { ApiError } from '../../shared/errors';
@@ -48,6 +49,16 @@ export class SwarmService {
     this.emit('operation:progress', { operation, hostId, phase, message });
   }
 
+  /**
+   * The address we reach the host at is the best advertise address: other hosts most likely
+   * reach it there too. A direct connection to an IP literal says it without asking the host.
+   */
+  private async reachedAt(session: HostSession): Promise<string | undefined> {
+    const host = session.host;
+    if (host.kind === 'ssh' && !host.proxyJump && isIP(host.address)) return host.address;
+    return (await hostAddresses(host, await session.connection())).find((a) => a.recommended)?.address;
+  }
+
   private async preflight(session: HostSession, managerAddr: string): Promise<PortCheck[]> {
     const link = await session.connection();
     const tcp = async (port: number, purpose: string): Promise<PortCheck> => ({ port, protocol: 'tcp', purpose, ...(await link.tcpCheck(managerAddr, port, PREFLIGHT_TIMEOUT_MS)) });
@@ -68,7 +79,9 @@ export class SwarmService {
     };
     try {
       this.progress('swarm:join', host.id, 'preflight', `checking that ${host.name} reaches the manager`);
-      const info = await this.info(session);
+      // What the host says about itself and whether it reaches the manager: asked together.
+      const managerIp = manager.addrs[0].replace(/:\d+$/, '');
+      const [info, preflight] = await Promise.all([this.info(session), this.preflight(session, managerIp)]);
       const swarm = info.Swarm ?? {};
       if (swarm.LocalNodeState === 'active') {
         // Only managers report the cluster id; a worker is ours if the manager lists its node.
@@ -79,15 +92,13 @@ export class SwarmService {
         }
         return fail(`${host.name} is already in another swarm (as node ${swarm.NodeID})`, `Make it leave that swarm first (Leave swarm, or: ${dockerCommand(host, ['swarm', 'leave']).text}), then join again.`);
       }
-      const managerIp = manager.addrs[0].replace(/:\d+$/, '');
-      base.preflight = await this.preflight(session, managerIp);
+      base.preflight = preflight;
       const blocked = base.preflight.filter((c) => c.protocol === 'tcp' && (c.result === 'refused' || c.result === 'timeout'));
       if (blocked.length > 0) {
         const what = blocked.map((c) => `${managerIp}:${c.port}/tcp (${c.purpose}): ${c.detail}`).join('; ');
         return fail(`${host.name} cannot reach the manager at ${what}`, `Open TCP ${blocked.map((c) => c.port).join(' and ')} on ${manager.host.name} (and any firewall between), and check that ${managerIp} is an address ${host.name} can reach; otherwise re-create the swarm with another advertise address.`);
       }
-      const link = await session.connection();
-      const advertiseAddr = join.advertiseAddr ?? (await hostAddresses(host, link)).find((a) => a.recommended)?.address;
+      const advertiseAddr = join.advertiseAddr ?? (await this.reachedAt(session));
       this.progress('swarm:join', host.id, 'working', `joining as ${join.role}`);
       await session.run((d) =>
         d.swarmJoin({ ListenAddr: '0.0.0.0:2377', AdvertiseAddr: advertiseAddr, RemoteAddrs: manager.addrs, JoinToken: join.role === 'manager' ? manager.tokens.Manager : manager.tokens.Worker }),
@@ -133,9 +144,9 @@ export class SwarmService {
         throw new ApiError('conflict', `${managerSession.name} is not a swarm manager`, { hint: 'Pick a manager host, or create a swarm first.' });
       }
       // Tokens stay in this function: they go to the joining engines and nowhere else.
-      const swarm = await managerSession.run((d) => d.swarmInspect());
+      const [swarm, nodes] = await managerSession.run((d) => Promise.all([d.swarmInspect(), d.listNodes()]));
       const addrs = (info.Swarm.RemoteManagers ?? []).map((m: { Addr: string }) => m.Addr);
-      const nodeIds = new Set((await managerSession.run((d) => d.listNodes())).map((n: { ID: string }) => n.ID));
+      const nodeIds = new Set(nodes.map((n: { ID: string }) => n.ID));
       const manager = { host: managerSession.host, info, nodeIds, tokens: swarm.JoinTokens as { Worker: string; Manager: string }, addrs: addrs.length ? addrs : [`${info.Swarm.NodeAddr}:2377`] };
       const results = await Promise.all(joins.map((j) => this.joinOne(j, manager)));
       this.changed();

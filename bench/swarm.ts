@@ -1,0 +1,80 @@
+// npm run bench -- swarm: bootstrapping a 3-host swarm through the app (init, then both joins
+// in parallel, hosts already connected) against the same steps one after another with the
+// `docker -H ssh://` CLI. Each side runs five times from a clean lab; medians compared.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createEngine } from '../electron/engine/engine';
+import { createDispatch } from '../electron/shared/dispatch';
+import type { Method } from '../electron/shared/contract';
+import { up } from '../test/lab/lab';
+import { labHosts, sshRun } from '../test/support/lab';
+import { median, round, table, timed } from './stats';
+import { dockerCliFor, trustedKnownHosts } from './transport-clients';
+
+const ROUNDS = 5;
+
+export async function benchSwarm(): Promise<void> {
+  await up(3);
+  const hosts = await labHosts();
+  const leaveAll = async () => {
+    for (const h of [...hosts].reverse()) await sshRun(h, ['docker', 'swarm', 'leave', '--force', '2>/dev/null', '||', 'true']);
+  };
+  await leaveAll();
+
+  const dir = await mkdtemp(path.join(tmpdir(), 'bench-swarm-'));
+  await trustedKnownHosts(dir, hosts);
+  const engine = await createEngine({ configDir: dir, emit: () => {}, userKnownHosts: [] });
+  const dispatch = createDispatch(engine.handlers);
+  const call = async (method: Method, input: unknown) => {
+    const res = await dispatch(method, input);
+    if (!res.ok) throw new Error(`${method}: ${res.error.message}`);
+    return res.result as never;
+  };
+  const ids: string[] = [];
+  for (const h of hosts) ids.push((await call('hosts:add', { name: h.name, address: h.address, auth: { kind: 'key', keyPath: h.keyPath } }) as { id: string }).id);
+  for (const id of ids) await engine.hosts.sessionById(id).connection();
+
+  const cli = await Promise.all(hosts.map((h) => dockerCliFor(h)));
+  const app: number[] = [];
+  const phases: number[] = [];
+  const viaCli: number[] = [];
+  try {
+    for (let run = 0; run < ROUNDS; run++) {
+      app.push(
+        (
+          await timed(async () => {
+            const i0 = performance.now();
+            await call('swarm:init', { id: ids[0], advertiseAddr: hosts[0].address });
+            phases.push(round(performance.now() - i0));
+            const { results } = (await call('swarm:join', { managerId: ids[0], joins: ids.slice(1).map((id) => ({ id, role: 'worker' })) })) as { results: { outcome: string; message: string }[] };
+            const failed = results.filter((r) => r.outcome !== 'joined');
+            if (failed.length) throw new Error(failed.map((f) => f.message).join('; '));
+          })
+        ).ms,
+      );
+      await leaveAll();
+      viaCli.push(
+        (
+          await timed(async () => {
+            await cli[0]('swarm', 'init', '--advertise-addr', hosts[0].address);
+            const token = (await cli[0]('swarm', 'join-token', '-q', 'worker')).stdout.trim();
+            for (const docker of cli.slice(1)) await docker('swarm', 'join', '--token', token, `${hosts[0].address}:2377`);
+          })
+        ).ms,
+      );
+      await leaveAll();
+    }
+  } finally {
+    engine.dispose();
+    await leaveAll();
+  }
+  console.log('init ms per run:', phases.join(' / '));
+  const appMs = median(app);
+  const cliMs = median(viaCli);
+  console.log(table([
+    { way: 'Archipelago (init, then joins in parallel)', 'median ms': round(appMs), runs: app.map((x) => round(x)).join(' / ') },
+    { way: 'docker -H ssh:// CLI, one step after another', 'median ms': round(cliMs), runs: viaCli.map((x) => round(x)).join(' / ') },
+  ]));
+  console.log(JSON.stringify({ bench: 'swarm', app_ms: round(appMs), cli_ms: round(cliMs), vs_cli: round(cliMs / appMs, 2) }));
+}
