@@ -69,7 +69,7 @@ export async function benchSwarm(): Promise<void> {
     engine.dispose();
     await leaveAll();
   }
-  console.log('init ms per run:', phases.join(' / '));
+  console.log(`dockerd's own swarm init, per run: ${phases.join(' / ')} ms`);
   const appMs = median(app);
   const cliMs = median(viaCli);
   console.log(table([

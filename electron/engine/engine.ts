@@ -47,7 +47,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   });
   const cluster = new ClusterWatcher(hosts, opts.emit);
   hosts.onStatusChange(() => cluster.poke());
-  const swarm = new SwarmService(hosts, opts.emit, () => cluster.poke());
+  const swarm = new SwarmService(hosts, opts.emit, (operation) => cluster.during(operation));
   await hosts.start(opts.connectOnStart ?? true);
   cluster.start();
 

@@ -21,6 +21,8 @@ export class ClusterWatcher {
   private again = false;
   private readonly streams = new Map<string, { session: HostSession; stream: Readable }>();
   private stopped = false;
+  /** Swarm operations under way: reads wait until they end (they would only slow them down). */
+  private busy = 0;
 
   constructor(
     private readonly hosts: HostService,
@@ -38,9 +40,24 @@ export class ClusterWatcher {
     return this.read();
   }
 
+  /**
+   * Runs a cluster-changing operation without reads in between: a swarm init or join emits a
+   * burst of events, and reading the engines meanwhile only competes with the operation for
+   * their locks. One read follows when the operation ends.
+   */
+  async during<T>(operation: () => Promise<T>): Promise<T> {
+    this.busy += 1;
+    try {
+      return await operation();
+    } finally {
+      this.busy -= 1;
+      this.poke();
+    }
+  }
+
   /** Something changed somewhere: read again soon (several pokes make one read). */
   poke(): void {
-    if (this.stopped || this.pokeTimer) return;
+    if (this.stopped || this.pokeTimer || this.busy > 0) return;
     this.pokeTimer = setTimeout(() => {
       this.pokeTimer = null;
       this.read().catch(() => {});

@@ -26,8 +26,8 @@ export class SwarmService {
   constructor(
     private readonly hosts: HostService,
     private readonly emit: EventSink,
-    /** Called after every change, so the cluster model catches up at once. */
-    private readonly changed: () => void,
+    /** Runs a change so the cluster model pauses during it and catches up right after. */
+    private readonly changing: <T>(operation: () => Promise<T>) => Promise<T>,
   ) {}
 
   private info(session: HostSession): Promise<Info> {
@@ -114,7 +114,7 @@ export class SwarmService {
     }
   }
 
-  readonly handlers: SwarmMethods = {
+  readonly handlers: SwarmMethods = this.wrapChanges({
     'hosts:addresses': async ({ id }) => {
       const session = this.hosts.sessionById(id);
       return hostAddresses(session.host, await session.connection());
@@ -133,7 +133,6 @@ export class SwarmService {
       if (dataPathAddr) args.push('--data-path-addr', dataPathAddr);
       for (const pool of defaultAddrPool ?? []) args.push('--default-addr-pool', pool);
       if (subnetSize) args.push('--default-addr-pool-mask-length', String(subnetSize));
-      this.changed();
       return { message: `Created a swarm with ${session.name} as its first manager, advertising ${advertiseAddr}`, commands: [dockerCommand(session.host, args)] };
     },
 
@@ -149,7 +148,6 @@ export class SwarmService {
       const nodeIds = new Set(nodes.map((n: { ID: string }) => n.ID));
       const manager = { host: managerSession.host, info, nodeIds, tokens: swarm.JoinTokens as { Worker: string; Manager: string }, addrs: addrs.length ? addrs : [`${info.Swarm.NodeAddr}:2377`] };
       const results = await Promise.all(joins.map((j) => this.joinOne(j, manager)));
-      this.changed();
       return { results };
     },
 
@@ -164,7 +162,6 @@ export class SwarmService {
         });
       }
       await session.run((d) => d.swarmLeave({ force: info.Swarm.ControlAvailable ? true : force }));
-      this.changed();
       return { message: `${session.name} left the swarm`, commands: [dockerCommand(session.host, ['swarm', 'leave', ...(info.Swarm.ControlAvailable || force ? ['--force'] : [])])] };
     },
 
@@ -198,7 +195,6 @@ export class SwarmService {
         args.push('--label-rm', k);
       }
       await session.run((d) => promiseNode(d, nodeId).update({ _query: { version: node.Version.Index }, _body: spec }));
-      this.changed();
       const name = node.Description?.Hostname ?? nodeId;
       const what = [role && `role ${role}`, availability && `availability ${availability}`, addLabels && `labels ${Object.keys(addLabels).join(', ')} set`, removeLabels && `labels ${removeLabels.join(', ')} removed`].filter(Boolean).join(', ');
       return { message: `${name}: ${what || 'nothing changed'}`, commands: [dockerCommand(session.host, [...args, nodeId])] };
@@ -211,8 +207,16 @@ export class SwarmService {
         throw new ApiError('conflict', `${node.Description?.Hostname ?? nodeId} is still up`, { hint: 'Make that host leave the swarm first (then remove its node), or confirm to remove it by force.' });
       }
       await session.run((d) => promiseNode(d, nodeId).remove({ force }));
-      this.changed();
       return { message: `Removed node ${node.Description?.Hostname ?? nodeId} from the swarm`, commands: [dockerCommand(session.host, ['node', 'rm', ...(force ? ['--force'] : []), nodeId])] };
     },
-  };
+  });
+
+  /** Every method but the read-only one changes the cluster. */
+  private wrapChanges(methods: SwarmMethods): SwarmMethods {
+    const wrapped = { ...methods } as Record<string, (input: never) => Promise<unknown>>;
+    for (const [name, fn] of Object.entries(methods) as [string, (input: never) => Promise<unknown>][]) {
+      if (name !== 'hosts:addresses') wrapped[name] = (input) => this.changing(() => fn(input));
+    }
+    return wrapped as unknown as SwarmMethods;
+  }
 }
