@@ -10,6 +10,8 @@ import { MemorySecretStore, type SecretStore } from './secrets/secret-store';
 import { KnownHosts } from './ssh/known-hosts';
 import { ClusterWatcher } from './cluster/cluster-watcher';
 import { SwarmService } from './swarm/swarm-service';
+import { NetworkService } from './networks/network-service';
+import { ServiceService } from './services/service-service';
 
 export interface EngineOptions {
   configDir: string;
@@ -47,7 +49,12 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   });
   const cluster = new ClusterWatcher(hosts, opts.emit);
   hosts.onStatusChange(() => cluster.poke());
-  const swarm = new SwarmService(hosts, opts.emit, (operation) => cluster.during(operation));
+  const changing = <T>(operation: () => Promise<T>) => cluster.during(operation);
+  const swarm = new SwarmService(hosts, opts.emit, changing);
+  // The model as last read; `fresh` reads it again (e.g. a network created a moment ago).
+  const model = async (fresh = false) => (!fresh && cluster.current()) || (await cluster.snapshot());
+  const networks = new NetworkService(hosts, model, changing);
+  const services = new ServiceService(hosts, model, changing);
   await hosts.start(opts.connectOnStart ?? true);
   cluster.start();
 
@@ -56,6 +63,8 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     'cluster:snapshot': () => cluster.snapshot(),
     ...hosts.handlers,
     ...swarm.handlers,
+    ...networks.handlers,
+    ...services.handlers,
   };
   return {
     handlers,

@@ -2,10 +2,17 @@
 // and a type for its result; IPC handlers, the preload, the HTTP/WS server and the renderer's
 // client are all derived from this map, so a signature is written once.
 import type { z } from 'zod';
-import type { AppInfo, ClusterModel, ConnectionTest, HostAddress, HostView, ImportCandidates, JoinResult, OperationResult, ProbeResult } from './model';
+import type { AppInfo, ClusterModel, ConnectionTest, HostAddress, HostView, ImportCandidates, JoinResult, NetworkDetail, OperationResult, ProbeResult, ServiceTask } from './model';
 import {
   byId,
+  byNetwork,
+  byService,
   hostAddInput,
+  networkCreateInput,
+  serviceCreateInput,
+  serviceNetworkInput,
+  serviceScaleInput,
+  serviceUpdateInput,
   hostUpdateInput,
   localHostAddInput,
   noInput,
@@ -48,6 +55,16 @@ export const contract = {
   'swarm:rotateTokens': method(rotateTokensInput, 'Replaces the join tokens (the old ones stop working).').returns<OperationResult>(),
   'nodes:update': method(nodeUpdateInput, 'Changes a node’s role, availability or labels.').returns<OperationResult>(),
   'nodes:remove': method(nodeRemoveInput, 'Removes a node from the swarm (a node that is still up needs force).').returns<OperationResult>(),
+  'networks:create': method(networkCreateInput, 'Creates an overlay network (attachable, encrypted, internal, subnet, gateway, IP range, MTU, labels).').returns<OperationResult & { id: string }>(),
+  'networks:inspect': method(byNetwork, 'An overlay per host: where it is instantiated, its peers, and the tasks and containers on it with their IPs.').returns<NetworkDetail>(),
+  'networks:remove': method(byNetwork, 'Removes an overlay network; refused while services use it, naming them.').returns<OperationResult>(),
+  'services:create': method(serviceCreateInput, 'Creates a service: image, replicas or global, networks, endpoint mode, published ports, env, command, constraints.').returns<OperationResult & { id: string }>(),
+  'services:scale': method(serviceScaleInput, 'Sets the number of replicas of a replicated service.').returns<OperationResult>(),
+  'services:update': method(serviceUpdateInput, 'Changes a service’s image, environment or command (a rolling update).').returns<OperationResult>(),
+  'services:remove': method(byService, 'Removes a service and its tasks.').returns<OperationResult>(),
+  'services:tasks': method(byService, 'A service’s tasks: node, state, error and IPs.').returns<ServiceTask[]>(),
+  'services:attachNetwork': method(serviceNetworkInput, 'Attaches a service to a network (its tasks roll to join it).').returns<OperationResult>(),
+  'services:detachNetwork': method(serviceNetworkInput, 'Detaches a service from a network (its tasks roll to leave it).').returns<OperationResult>(),
   'cluster:snapshot': method(noInput, 'The whole cluster as one model: hosts, nodes, networks, services, tasks, containers.').returns<ClusterModel>(),
 } as const;
 

@@ -253,3 +253,14 @@ export interface ClusterModel {
   containers: ContainerView[];
   updatedAt: string;
 }
+
+export interface NetworkDetail {
+  network: NetworkView;
+  /** Per host: whether the overlay exists there (it is created on a node when a task needs it). */
+  hosts: { hostId: string; name: string; instantiated: boolean; peers: { name: string; ip: string }[]; containers: { name: string; ip: string }[] }[];
+  services: { name: string; vip?: string; tasks: { name: string; ip: string; hostIp?: string }[] }[];
+}
+
+export interface ServiceTask extends TaskView {
+  nodeName?: string;
+}

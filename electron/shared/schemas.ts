@@ -1,5 +1,6 @@
 // Input schemas shared by the engine (authoritative check) and the renderer (early feedback).
 import { z } from 'zod';
+import { cidrContainsCidr, cidrContainsIp } from './cidr';
 
 const ipOrHostname = z.union([z.ipv4(), z.ipv6(), z.hostname()]);
 // A DNS name made only of numbers and dots would be read as an IPv4 address: 300.1.1.1 is neither.
@@ -154,3 +155,86 @@ export const nodeUpdateInput = z
 
 export const nodeRemoveInput = z.object({ nodeId, force: z.boolean().default(false) }).strict();
 export const rotateTokensInput = z.object({ worker: z.boolean().default(true), manager: z.boolean().default(false) }).strict();
+
+// ---- Networks and services ----------------------------------------------------------------
+
+/** Docker network names: a letter or digit first, then letters, digits, "_", "." or "-". */
+export const networkName = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'may contain only letters, digits, "_", "." and "-", starting with a letter or digit (no spaces)');
+
+/** Service names become DNS names on the overlay: letters, digits and "-", not at the ends. */
+export const serviceName = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(63, 'must be at most 63 characters')
+  .regex(/^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/, 'may contain only letters, digits and "-", not at the start or end (it becomes a DNS name)');
+
+export const imageRef = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty: e.g. nginx or lab/web')
+  .max(512, 'is too long')
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9._\/:@-]*$/, 'is not an image reference (e.g. nginx:1.27 or registry.example.com/team/app)');
+
+const labels = z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be a label key'), z.string().max(256));
+
+export const networkCreateInput = z
+  .object({
+    name: networkName,
+    attachable: z.boolean().default(false),
+    encrypted: z.boolean().default(false),
+    internal: z.boolean().default(false),
+    subnet: z.cidrv4({ error: 'must be an IPv4 subnet like 10.20.0.0/24' }).optional(),
+    gateway: z.ipv4({ error: 'must be an IPv4 address' }).optional(),
+    ipRange: z.cidrv4({ error: 'must be an IPv4 subnet like 10.20.0.128/25' }).optional(),
+    mtu: z.number().int('must be a whole number').min(576, 'must be from 576 to 9000').max(9000, 'must be from 576 to 9000').optional(),
+    labels: labels.optional(),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if ((v.gateway || v.ipRange) && !v.subnet) ctx.addIssue({ code: 'custom', path: ['subnet'], message: 'is needed when a gateway or IP range is given' });
+    if (v.subnet && v.gateway && !cidrContainsIp(v.subnet, v.gateway)) ctx.addIssue({ code: 'custom', path: ['gateway'], message: `must be inside the subnet ${v.subnet}` });
+    if (v.subnet && v.ipRange && !cidrContainsCidr(v.subnet, v.ipRange)) ctx.addIssue({ code: 'custom', path: ['ipRange'], message: `must be inside the subnet ${v.subnet}` });
+  });
+
+export const networkRef = z.string().trim().min(1, 'must name a network').max(128).regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must be a network name or id');
+export const serviceRef = z.string().trim().min(1, 'must name a service').max(128).regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must be a service name or id');
+export const byNetwork = z.object({ network: networkRef }).strict();
+
+const replicas = z.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 or more').max(1000, 'must be at most 1000');
+const envVar = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*=[^\u0000]*$/, 'must be NAME=value');
+const argv = z.array(z.string().max(4096).regex(/^[^\u0000]*$/, 'must not contain NUL')).max(100);
+const portSpec = z
+  .object({ target: port, published: port.optional(), protocol: z.enum(['tcp', 'udp']).default('tcp') })
+  .strict();
+const constraint = z.string().regex(/^[A-Za-z0-9_.\-]+\s*(==|!=)\s*[^\s]+$/, 'must look like node.role==worker or node.labels.zone!=eu');
+
+export const serviceCreateInput = z
+  .object({
+    name: serviceName,
+    image: imageRef,
+    mode: z.enum(['replicated', 'global']).default('replicated'),
+    replicas: replicas.default(1),
+    networks: z.array(networkRef).max(20).default([]),
+    endpointMode: z.enum(['vip', 'dnsrr']).default('vip'),
+    ports: z.array(portSpec).max(50).default([]),
+    env: z.array(envVar).max(200).default([]),
+    command: argv.optional(),
+    constraints: z.array(constraint).max(20).default([]),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.endpointMode === 'dnsrr' && v.ports.some((p) => p.published)) {
+      ctx.addIssue({ code: 'custom', path: ['ports'], message: 'cannot be published in dnsrr mode (the routing mesh needs a VIP): use vip, or drop the published ports' });
+    }
+  });
+
+export const serviceScaleInput = z.object({ service: serviceRef, replicas }).strict();
+export const serviceUpdateInput = z.object({ service: serviceRef, image: imageRef.optional(), env: z.array(envVar).max(200).optional(), command: argv.optional() }).strict();
+export const serviceNetworkInput = z.object({ service: serviceRef, network: networkRef }).strict();
+export const byService = z.object({ service: serviceRef }).strict();

@@ -10,6 +10,9 @@ mount --bind "$state/run" /run
 mount --bind "$state/docker" /var/lib/docker
 # /etc/docker holds the engine's identity key: each host needs its own.
 mount --bind "$state/etc-docker" /etc/docker
+# This machine's nameserver does not answer from the lab, and every image pull a swarm task
+# attempts would wait out its 20 s timeout: point DNS at the lab bridge, which refuses at once.
+mount --bind "$state/resolv.conf" /etc/resolv.conf
 mkdir -p /run/sshd
 chmod 0755 /run/sshd
 /usr/sbin/sshd -f "$state/sshd_config" -E "$state/sshd.log"

@@ -6,7 +6,7 @@ import { mkdir, rm, writeFile, readFile, chmod } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { BOOT_SCRIPT, BRIDGE, BRIDGE_ADDRESS, LAB_KEY, dockerSocket, type LabHost } from './config';
-import { importImages } from './images';
+import { LAB_IMAGES, importImages } from './images';
 import { isAlive, killAll, processesOfNetns, netnsIdentity } from './processes';
 import { run, succeeds, sleep, waitFor } from './sys';
 
@@ -16,7 +16,8 @@ export async function hostIsHealthy(h: LabHost): Promise<boolean> {
   if (!netnsIdentity(h.netns)) return false;
   const pid = await readPid(h);
   if (!pid || !isAlive(pid)) return false;
-  if (!(await succeeds('docker', ['-H', `unix://${dockerSocket(h)}`, 'version', '--format', '{{.Server.Version}}']))) return false;
+  // An engine without the lab images (an interrupted start) is not a usable lab host.
+  if (!(await succeeds('docker', ['-H', `unix://${dockerSocket(h)}`, 'image', 'inspect', ...LAB_IMAGES.map((i) => i.tag)]))) return false;
   return tcpAnswers(h.address, 22);
 }
 
@@ -131,6 +132,7 @@ export async function createHost(h: LabHost, tarballs: Map<string, Buffer>): Pro
   await mkdir(path.join(h.stateDir, 'run'), { recursive: true });
   await mkdir(path.join(h.stateDir, 'docker'), { recursive: true });
   await mkdir(path.join(h.stateDir, 'etc-docker'), { recursive: true });
+  await writeFile(path.join(h.stateDir, 'resolv.conf'), `nameserver ${BRIDGE_ADDRESS}\noptions timeout:1 attempts:1\n`);
   await chmod(h.stateDir, 0o755);
   // The boot script bind-mounts over these paths, so they must exist on the machine.
   await mkdir('/var/lib/docker', { recursive: true });

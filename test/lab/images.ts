@@ -5,11 +5,15 @@ import path from 'node:path';
 import { run } from './sys';
 
 const BUSYBOX = '/bin/busybox';
-const HTTPD_CMD = (bin: string) => `CMD ["${bin}","-f","-p","80","-h","/www"]`;
+const HTTPD = (bin: string) => [`CMD ["${bin}","-f","-p","80","-h","/www"]`];
+// httpd as PID 1 has no SIGTERM handler, so the kernel ignores SIGTERM and every task stop
+// would wait out the 10 s grace period (dockerd 20.10 cannot set STOPSIGNAL on import): a shell
+// that exits on TERM runs it instead.
+const HTTPD_BEHIND_SHELL = [`CMD ["/bin/sh","-c","trap 'exit 0' TERM; /bin/httpd -f -p 80 -h /www & wait"]`];
 
 export interface LabImage {
   tag: string;
-  change: string;
+  changes: string[];
   build: (root: string) => Promise<void>;
 }
 
@@ -21,7 +25,7 @@ async function writeWww(root: string, title: string): Promise<void> {
 /** lab/web: busybox httpd on :80 with a shell and network tools (ping nc nslookup wget …). */
 const web: LabImage = {
   tag: 'lab/web',
-  change: HTTPD_CMD('/bin/httpd'),
+  changes: HTTPD_BEHIND_SHELL,
   async build(root) {
     await mkdir(path.join(root, 'bin'), { recursive: true });
     await copyFile(BUSYBOX, path.join(root, 'bin', 'busybox'));
@@ -42,7 +46,7 @@ const web: LabImage = {
 /** lab/bare: serves HTTP on :80 but has no shell and no network tools, like many slim images. */
 const bare: LabImage = {
   tag: 'lab/bare',
-  change: HTTPD_CMD('/httpd'),
+  changes: HTTPD('/httpd'),
   async build(root) {
     // busybox picks its applet from argv[0], so a copy named httpd can only ever be httpd.
     await copyFile(BUSYBOX, path.join(root, 'httpd'));
@@ -83,6 +87,7 @@ export async function importImages(socket: string, tarballs: Map<string, Buffer>
   for (const image of LAB_IMAGES) {
     const tar = tarballs.get(image.tag);
     if (!tar) throw new Error(`no tarball for ${image.tag}`);
-    await run('docker', ['-H', `unix://${socket}`, 'import', '-c', image.change, '-', `${image.tag}:latest`], { input: tar, timeoutMs: 120_000 });
+    const changes = image.changes.flatMap((c) => ['-c', c]);
+    await run('docker', ['-H', `unix://${socket}`, 'import', ...changes, '-', `${image.tag}:latest`], { input: tar, timeoutMs: 120_000 });
   }
 }

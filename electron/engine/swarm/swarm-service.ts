@@ -13,13 +13,11 @@ import type { HostService } from '../hosts/host-handlers';
 import type { HostSession } from '../hosts/host-session';
 import { dockerCommand, type CliArg } from './cli-equivalent';
 import { hostAddresses } from './host-addresses';
+import { pickManager, promised, type Info } from './managers';
 
 type SwarmMethods = Pick<Handlers, 'hosts:addresses' | 'swarm:init' | 'swarm:join' | 'swarm:leave' | 'swarm:rotateTokens' | 'nodes:update' | 'nodes:remove'>;
 
-type Info = Awaited<ReturnType<Docker['info']>>;
-
-/** dockerode's node methods return promises without a callback; its typings only know the callback form. */
-const promiseNode = (d: Docker, id: string) => d.getNode(id) as unknown as { update(o: object): Promise<unknown>; remove(o: object): Promise<unknown> };
+const promiseNode = (d: Docker, id: string) => promised(d.getNode(id));
 const PREFLIGHT_TIMEOUT_MS = 5_000;
 
 export class SwarmService {
@@ -34,15 +32,8 @@ export class SwarmService {
     return session.run((d) => d.info());
   }
 
-  /** A connected manager host: the leader if we have it, else any reachable manager. */
-  async manager(): Promise<{ session: HostSession; info: Info }> {
-    const candidates = this.hosts.connectedSessions();
-    const infos = await Promise.all(candidates.map((s) => this.info(s).then((info) => ({ session: s, info }), () => null)));
-    const managers = infos.filter((x): x is { session: HostSession; info: Info } => Boolean(x?.info.Swarm?.ControlAvailable));
-    if (managers.length === 0) {
-      throw new ApiError('conflict', 'no reachable swarm manager among the connected hosts', { hint: 'Create a swarm on one host first, or reconnect a manager host.' });
-    }
-    return managers[0];
+  manager(): ReturnType<typeof pickManager> {
+    return pickManager(this.hosts);
   }
 
   private progress(operation: string, hostId: string, phase: 'preflight' | 'working' | 'done' | 'failed', message: string): void {

@@ -1,0 +1,22 @@
+// Finding a connected manager host to send swarm-wide calls to.
+import type Docker from 'dockerode';
+import { ApiError } from '../../shared/errors';
+import type { HostService } from '../hosts/host-handlers';
+import type { HostSession } from '../hosts/host-session';
+
+export type Info = Awaited<ReturnType<Docker['info']>>;
+
+export async function pickManager(hosts: HostService): Promise<{ session: HostSession; info: Info }> {
+  const candidates = hosts.connectedSessions();
+  const infos = await Promise.all(candidates.map((s) => s.run((d) => d.info()).then((info) => ({ session: s, info }), () => null)));
+  const managers = infos.filter((x): x is { session: HostSession; info: Info } => Boolean(x?.info.Swarm?.ControlAvailable));
+  if (managers.length === 0) {
+    throw new ApiError('conflict', 'no reachable swarm manager among the connected hosts', { hint: 'Create a swarm on the Cluster page first, or reconnect a manager host.' });
+  }
+  return managers[0];
+}
+
+/** dockerode's update/remove return promises without a callback; its typings only know the callback form. */
+export function promised<T extends object>(resource: T): { update(o: object): Promise<unknown>; remove(o?: object): Promise<unknown>; inspect(o?: object): Promise<any> } { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return resource as never;
+}

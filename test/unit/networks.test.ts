@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { cidrContainsCidr, cidrContainsIp, cidrsOverlap } from '../../electron/shared/cidr';
+import { createDispatch } from '../../electron/shared/dispatch';
+import { METHODS, type Handlers } from '../../electron/shared/contract';
+import { NetworkService } from '../../electron/engine/networks/network-service';
+import type { ClusterModel } from '../../electron/shared/model';
+import type { HostService } from '../../electron/engine/hosts/host-handlers';
+
+describe('subnet arithmetic', () => {
+  it('knows containment and overlap', () => {
+    expect(cidrContainsIp('10.0.0.0/24', '10.0.0.1')).toBe(true);
+    expect(cidrContainsIp('10.0.0.0/24', '10.0.1.1')).toBe(false);
+    expect(cidrContainsCidr('10.0.0.0/16', '10.0.5.0/24')).toBe(true);
+    expect(cidrContainsCidr('10.0.5.0/24', '10.0.0.0/16')).toBe(false);
+    expect(cidrsOverlap('10.0.0.0/16', '10.0.5.0/24')).toBe(true);
+    expect(cidrsOverlap('10.0.5.0/24', '10.0.0.0/16')).toBe(true);
+    expect(cidrsOverlap('10.0.0.0/24', '10.0.1.0/24')).toBe(false);
+  });
+});
+
+describe('network and service input', () => {
+  const calls: string[] = [];
+  const handlers = Object.fromEntries(METHODS.map((m) => [m, async () => calls.push(m)])) as unknown as Handlers;
+  const dispatch = createDispatch(handlers);
+
+  it.each([
+    ['networks:create', { name: 'my net' }, 'name'],
+    ['networks:create', { name: 'n', subnet: '10.0.0.0/33' }, 'subnet'],
+    ['networks:create', { name: 'n', subnet: '10.0.0.0/24', gateway: '10.0.1.1' }, 'gateway'],
+    ['networks:create', { name: 'n', subnet: '10.0.0.0/24', ipRange: '10.0.0.0/16' }, 'ipRange'],
+    ['networks:create', { name: 'n', gateway: '10.0.0.1' }, 'subnet'],
+    ['services:create', { name: 'web', image: 'lab/web', replicas: -1 }, 'replicas'],
+    ['services:create', { name: '-web', image: 'lab/web' }, 'name'],
+    ['services:create', { name: 'web', image: 'lab web' }, 'image'],
+    ['services:create', { name: 'web', image: 'lab/web', endpointMode: 'dnsrr', ports: [{ target: 80, published: 8080 }] }, 'ports'],
+    ['services:scale', { service: 'web', replicas: -1 }, 'replicas'],
+  ])('%s refuses %j, naming %s, before any handler runs', async (method, input, field) => {
+    const res = await dispatch(method, input);
+    expect(res).toMatchObject({ ok: false, error: { code: 'invalid-input', field } });
+    expect(calls).toEqual([]);
+  });
+});
+
+describe('networks:create', () => {
+  it('refuses an overlapping subnet from the model it has, without touching any host', async () => {
+    const model = { networks: [{ id: 'n1', name: 'appnet', subnets: [{ subnet: '10.77.0.0/24' }] }], services: [] } as unknown as ClusterModel;
+    const untouchable = new Proxy({}, { get: () => { throw new Error('a host was asked'); } }) as HostService;
+    const service = new NetworkService(untouchable, async () => model, (op) => op());
+    await expect(service.handlers['networks:create']({ name: 'other', attachable: false, encrypted: false, internal: false, subnet: '10.77.0.128/25' })).rejects.toMatchObject({
+      code: 'invalid-input',
+      field: 'subnet',
+      message: 'subnet: 10.77.0.128/25 overlaps 10.77.0.0/24 of network appnet',
+    });
+    await expect(service.handlers['networks:create']({ name: 'appnet', attachable: false, encrypted: false, internal: false })).rejects.toMatchObject({ code: 'conflict', field: 'name' });
+  });
+});
