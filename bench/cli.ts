@@ -1,8 +1,9 @@
 // npm run bench -- <name>: benchmarks that print ratios against baselines measured in the same run.
+import { benchMap } from './map';
 import { benchSwarm } from './swarm';
 import { benchTransport } from './transport';
 
-const BENCHES: Record<string, () => Promise<void>> = { transport: benchTransport, swarm: benchSwarm };
+const BENCHES: Record<string, () => Promise<void>> = { transport: benchTransport, swarm: benchSwarm, map: benchMap };
 
 const name = process.argv[2];
 const run = name ? BENCHES[name] : undefined;

@@ -2,6 +2,8 @@ import { createRouter, createWebHashHistory } from 'vue-router';
 import HostsPage from './pages/HostsPage.vue';
 import PlannedPage from './pages/PlannedPage.vue';
 import ClusterPage from './pages/ClusterPage.vue';
+import MapPage from './pages/MapPage.vue';
+import MapBenchPage from './pages/MapBenchPage.vue';
 
 // Created after the token has left the URL (see main.ts). Hash routes work the same from file:// (Electron) and http:// (browser mode).
 export const createAppRouter = () =>
@@ -11,6 +13,8 @@ export const createAppRouter = () =>
     { path: '/', redirect: '/hosts' },
     { path: '/hosts', component: HostsPage, meta: { title: 'Hosts' } },
     { path: '/cluster', component: ClusterPage, meta: { title: 'Cluster' } },
+    { path: '/map', component: MapPage, meta: { title: 'Map' } },
+    { path: '/bench/map', component: MapBenchPage, meta: { title: 'Map benchmark' } },
     { path: '/networks', component: PlannedPage, meta: { title: 'Networks', planned: 'networks' } },
     { path: '/services', component: PlannedPage, meta: { title: 'Services', planned: 'services' } },
     { path: '/checks', component: PlannedPage, meta: { title: 'Checks', planned: 'checks' } },

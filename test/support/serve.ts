@@ -41,3 +41,11 @@ export function serve(configDir: string, extraEnv: NodeJS.ProcessEnv = {}): Prom
     });
   });
 }
+
+/** Calls the browser-mode API as a script would (for setting the stage of an e2e test). */
+export async function apiCall<T = unknown>(served: Served, method: string, input: unknown): Promise<T> {
+  const res = await fetch(new URL(`/api/${method}`, served.url), { method: 'POST', headers: { Authorization: `Bearer ${served.token}` }, body: JSON.stringify(input) });
+  const body = (await res.json()) as { ok: boolean; result?: T; error?: { message: string } };
+  if (!body.ok) throw new Error(`${method}: ${body.error?.message}`);
+  return body.result as T;
+}

@@ -35,6 +35,11 @@ export class ServiceService {
     return current;
   }
 
+  private async preview(service: string, flags: string[], message: string) {
+    const { session } = await pickManager(this.hosts);
+    return { message, commands: [dockerCommand(session.host, ['service', 'update', '--detach', ...flags, service])] };
+  }
+
   readonly handlers: ServiceMethods = {
     'services:create': async (input) => {
       const networks = await Promise.all(input.networks.map((n) => this.networkId(n)));
@@ -119,8 +124,9 @@ export class ServiceService {
       return tasks.sort((a, b) => (a.slot ?? 0) - (b.slot ?? 0));
     },
 
-    'services:attachNetwork': async ({ service, network }) => {
+    'services:attachNetwork': async ({ service, network, preview }) => {
       const net = await this.networkId(network);
+      if (preview) return this.preview(service, ['--network-add', net.name], `Attach ${service} to ${net.name}? Its tasks are replaced, one at a time, by tasks on ${net.name} too.`);
       return this.changing(async () => {
         const { session } = await pickManager(this.hosts);
         let already = false;
@@ -135,8 +141,9 @@ export class ServiceService {
       });
     },
 
-    'services:detachNetwork': async ({ service, network }) => {
+    'services:detachNetwork': async ({ service, network, preview }) => {
       const net = await this.networkId(network);
+      if (preview) return this.preview(service, ['--network-rm', net.name], `Detach ${service} from ${net.name}? Its tasks are replaced, one at a time, by tasks without it.`);
       return this.changing(async () => {
         const { session } = await pickManager(this.hosts);
         let present = true;
