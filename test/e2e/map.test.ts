@@ -70,7 +70,7 @@ describe('Map', () => {
     await page.getByTestId('map-network-appnet').waitFor();
     await page.getByTestId('map-chip-backend-net').waitFor();
     await page.getByTestId('map-chip-frontend-tray').waitFor();
-    await expect.poll(async () => (await page.locator('[data-testid^="map-island-"] .dot').count()), { timeout: 30_000 }).toBe(6);
+    await expect.poll(async () => { let n = 0; for (const h of lab) n += Number(await page.getByTestId(`map-island-${h.name}`).getAttribute('data-tasks')); return n; }, { timeout: 30_000 }).toBe(6);
     expect(await page.getByTestId('map-network-secnet').textContent()).toContain('encrypted');
     await screenshot(page, 'map');
   });

@@ -1,6 +1,7 @@
 // Turns the cluster model into the map's nodes and edges: hosts as islands holding their tasks,
 // overlay networks as bridges above them reaching the islands where they are instantiated, and
 // each service as a chip on every network it is attached to (or in a tray when on none).
+import { markRaw } from 'vue';
 import type { Edge, Node } from '@vue-flow/core';
 import type { ClusterModel } from '../../../electron/shared/model';
 
@@ -58,10 +59,21 @@ export function serviceColor(id: string): string {
   return `hsl(${h % 360} 65% 50%)`;
 }
 
-export function layoutMap(model: ClusterModel): { nodes: Node<MapData>[]; edges: Edge[] } {
+/** Above this many bridge-to-island lines the map draws them only for the selected network. */
+export const MAX_EDGES = 120;
+
+export function layoutMap(model: ClusterModel, focusNetworkId?: string): { nodes: Node<MapData>[]; edges: Edge[] } {
   const nodes: Node<MapData>[] = [];
-  const edges: Edge[] = [];
+  const allEdges: Edge[] = [];
   const services = new Map(model.services.map((s) => [s.id, s]));
+  // One pass over the tasks: per node, per service, and where each network is reached.
+  const running = model.tasks.filter((t) => t.desiredState === 'running');
+  const tasksByNode = new Map<string, typeof running>();
+  const runningByService = new Map<string, number>();
+  for (const t of running) {
+    if (t.nodeId) tasksByNode.set(t.nodeId, [...(tasksByNode.get(t.nodeId) ?? []), t]);
+    if (t.state === 'running') runningByService.set(t.serviceId, (runningByService.get(t.serviceId) ?? 0) + 1);
+  }
   const networks = model.networks.filter((n) => !n.ingress && n.driver === 'overlay');
   const netRows = networks.length + 1; // +1: the tray
   const islandsTop = netRows * (NET_H + NET_GAP) + 60;
@@ -75,9 +87,7 @@ export function layoutMap(model: ClusterModel): { nodes: Node<MapData>[]; edges:
   const islandOfNode = new Map<string, string>();
   islands.forEach((island, i) => {
     const node = model.nodes.find((n) => n.id === island.nodeId);
-    const tasks = model.tasks
-      .filter((t) => t.nodeId && t.nodeId === island.nodeId && t.desiredState === 'running')
-      .map((t) => ({ id: t.id, service: services.get(t.serviceId)?.name ?? t.serviceId, color: serviceColor(t.serviceId), state: t.state }));
+    const tasks = (island.nodeId ? (tasksByNode.get(island.nodeId) ?? []) : []).map((t) => ({ id: t.id, service: services.get(t.serviceId)?.name ?? t.serviceId, color: serviceColor(t.serviceId), state: t.state }));
     if (island.nodeId) islandOfNode.set(island.nodeId, `island:${island.key}`);
     const rows = Math.max(1, Math.ceil(tasks.length / DOTS_PER_ROW));
     nodes.push({
@@ -87,16 +97,25 @@ export function layoutMap(model: ClusterModel): { nodes: Node<MapData>[]; edges:
       draggable: false,
       selectable: true,
       style: { width: `${ISLAND_W}px`, height: `${70 + rows * DOT}px` },
-      data: { kind: 'island', name: island.name, hostId: island.hostId, role: node ? (node.leader ? 'leader' : node.role) : '', state: String(node?.state ?? island.state), tasks },
+      // Task lists are plain data the map only reads: no need for Vue to watch each task.
+      data: { kind: 'island', name: island.name, hostId: island.hostId, role: node ? (node.leader ? 'leader' : node.role) : '', state: String(node?.state ?? island.state), tasks: markRaw(tasks) },
     });
   });
+
+  const reachedBy = new Map<string, Set<string>>();
+  for (const t of running) {
+    const island = t.nodeId ? islandOfNode.get(t.nodeId) : undefined;
+    if (!island) continue;
+    for (const a of t.addresses) {
+      if (!reachedBy.has(a.networkId)) reachedBy.set(a.networkId, new Set());
+      reachedBy.get(a.networkId)!.add(island);
+    }
+  }
 
   // Networks: one bridge per overlay; chips of the services on it sit inside.
   networks.forEach((net, row) => {
     const onIt = model.services.filter((s) => s.networkIds.includes(net.id));
-    const reached = new Set(
-      model.tasks.filter((t) => t.desiredState === 'running' && t.addresses.some((a) => a.networkId === net.id) && t.nodeId).map((t) => islandOfNode.get(t.nodeId!)).filter(Boolean) as string[],
-    );
+    const reached = reachedBy.get(net.id) ?? new Set<string>();
     const id = `net:${net.id}`;
     nodes.push({
       id,
@@ -108,7 +127,7 @@ export function layoutMap(model: ClusterModel): { nodes: Node<MapData>[]; edges:
     });
     onIt.forEach((s, k) => nodes.push(chip(s, { x: 150 + k * (CHIP_W + 8), y: 18 }, id, net.id)));
     for (const island of reached) {
-      edges.push({ id: `${id}->${island}`, source: id, target: island, type: 'straight', class: net.encrypted ? 'bridge encrypted' : 'bridge', style: { strokeDasharray: net.encrypted ? '6 4' : undefined } });
+      allEdges.push({ id: `${id}->${island}`, source: id, target: island, type: 'straight', class: net.encrypted ? 'bridge encrypted' : 'bridge', style: { strokeDasharray: net.encrypted ? '6 4' : undefined } });
     }
   });
 
@@ -119,7 +138,7 @@ export function layoutMap(model: ClusterModel): { nodes: Node<MapData>[]; edges:
   loose.forEach((s, k) => nodes.push(chip(s, { x: 150 + k * (CHIP_W + 8), y: 18 }, trayId, undefined)));
 
   function chip(s: ClusterModel['services'][number], position: { x: number; y: number }, parent: string, networkId: string | undefined): Node<MapData> {
-    const running = model.tasks.filter((t) => t.serviceId === s.id && t.state === 'running').length;
+    const up = runningByService.get(s.id) ?? 0;
     return {
       id: `chip:${s.id}:${networkId ?? 'tray'}`,
       type: 'chip',
@@ -127,8 +146,9 @@ export function layoutMap(model: ClusterModel): { nodes: Node<MapData>[]; edges:
       position,
       draggable: true,
       style: { width: `${CHIP_W}px` },
-      data: { kind: 'chip', serviceId: s.id, name: s.name, color: serviceColor(s.id), replicas: s.mode === 'global' ? `global · ${running}` : `${running}/${s.replicas ?? 0}`, networkId },
+      data: { kind: 'chip', serviceId: s.id, name: s.name, color: serviceColor(s.id), replicas: s.mode === 'global' ? `global · ${up}` : `${up}/${s.replicas ?? 0}`, networkId },
     };
   }
+  const edges = allEdges.length <= MAX_EDGES ? allEdges : allEdges.filter((e) => e.source === `net:${focusNetworkId}`);
   return { nodes, edges };
 }

@@ -1,6 +1,6 @@
 // The cluster model as pushed by the engine, plus the log of operations the user ran here.
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
+import { ref, shallowRef } from 'vue';
 import type { CliCommand, ClusterModel } from '../../../electron/shared/model';
 import { ApiError } from '../../../electron/shared/errors';
 import { api } from '../api/client';
@@ -14,7 +14,8 @@ export interface LogEntry {
 }
 
 export const useClusterStore = defineStore('cluster', () => {
-  const model = ref<ClusterModel | null>(null);
+  // Replaced whole on every change, never edited in place: no deep reactivity needed.
+  const model = shallowRef<ClusterModel | null>(null);
   const log = ref<LogEntry[]>([]);
   /** Live per-host phase of the running multi-host operation. */
   const progress = ref<Record<string, { phase: string; message: string }>>({});
