@@ -20,7 +20,10 @@ async function ensureSwarm(): Promise<() => Promise<void>> {
   await sshRun(m, ['docker', 'swarm', 'init', '--advertise-addr', m.address]);
   const token = await sshRun(m, ['docker', 'swarm', 'join-token', '-q', 'worker']);
   for (const w of workers) await sshRun(w, ['docker', 'swarm', 'join', '--token', token, `${m.address}:2377`]);
-  await sshRun(m, ['docker', 'service', 'create', '-q', '--detach', '--name', 'bench-web', '--replicas', '3', 'lab/web']);
+  await sshRun(m, ['docker', 'service', 'create', '-q', '--detach', '--no-resolve-image', '--name', 'bench-web', '--replicas', '3', 'lab/web']);
+  // Measure a quiet cluster: engines busy starting tasks would slow whichever client runs first.
+  for (let i = 0; i < 100 && (await sshRun(m, ['docker', 'service', 'ls', '--filter', 'name=bench-web', '--format', '{{.Replicas}}'])) !== '3/3'; i++) await new Promise((r) => setTimeout(r, 200));
+  await new Promise((r) => setTimeout(r, 3000));
   return async () => {
     for (const w of workers) await sshRun(w, ['docker', 'swarm', 'leave', '--force']).catch(() => {});
     await sshRun(m, ['docker', 'swarm', 'leave', '--force']).catch(() => {});

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { LabHostEnv } from '../lab/lab';
-import { labHosts, sshRun } from '../support/lab';
+import { labHosts, leaveSwarmEverywhere, sshRun } from '../support/lab';
 import { openApp, screenshot, type OpenApp } from '../support/browser';
 import { tempDir } from '../support/temp-dir';
 import { addLabHostThroughUi } from '../support/ui';
@@ -12,9 +12,7 @@ let page: Page;
 let lab: LabHostEnv[];
 let cleanup: () => Promise<void>;
 
-async function leaveAll() {
-  for (const h of [...lab].reverse()) await sshRun(h, ['docker', 'swarm', 'leave', '--force', '2>/dev/null', '||', 'true']);
-}
+const leaveAll = () => leaveSwarmEverywhere(lab);
 
 beforeAll(async () => {
   lab = await labHosts();

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostView } from '../../electron/shared/model';
 import type { LabHostEnv } from '../lab/lab';
-import { labHosts, sshRun } from '../support/lab';
+import { labHosts, leaveSwarmEverywhere, sshRun } from '../support/lab';
 import { startTestEngine, type TestEngine } from '../support/engine';
 
 let t: TestEngine;
@@ -13,9 +13,7 @@ const cli = (i: number, args: string[]) => sshRun(lab[i], args);
 const running = async (service: string) =>
   (await cli(0, ['docker', 'service', 'ps', service, '--filter', 'desired-state=running', '--format', "'{{.Node}} {{.CurrentState}}'"])).split('\n').filter((l) => l.includes('Running'));
 
-async function leaveAll() {
-  for (const h of [...lab].reverse()) await sshRun(h, ['docker', 'swarm', 'leave', '--force', '2>/dev/null', '||', 'true']);
-}
+const leaveAll = () => leaveSwarmEverywhere(lab);
 
 beforeAll(async () => {
   lab = await labHosts();

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostView } from '../../electron/shared/model';
 import { blockTcpPort } from '../lab/faults';
 import type { LabHostEnv } from '../lab/lab';
-import { labHosts, sshRun } from '../support/lab';
+import { labHosts, leaveSwarmEverywhere, sshRun } from '../support/lab';
 import { startTestEngine, type TestEngine } from '../support/engine';
 
 let t: TestEngine;
@@ -14,9 +14,7 @@ const id = (name: string) => views.find((v) => v.name === name)!.id;
 const cli = (i: number, args: string[]) => sshRun(lab[i], args);
 const nodeIdOf = async (i: number) => cli(i, ['docker', 'info', '--format', '{{.Swarm.NodeID}}']);
 
-async function leaveAll() {
-  for (const h of [...lab].reverse()) await sshRun(h, ['docker', 'swarm', 'leave', '--force', '2>/dev/null', '||', 'true']);
-}
+const leaveAll = () => leaveSwarmEverywhere(lab);
 
 beforeAll(async () => {
   lab = await labHosts();

@@ -25,3 +25,8 @@ export async function sshRun(host: LabHostEnv, args: string[]): Promise<string> 
   );
   return stdout.trim();
 }
+
+/** Makes every lab host leave any swarm (workers first), so a test starts from none. */
+export async function leaveSwarmEverywhere(hosts: LabHostEnv[]): Promise<void> {
+  for (const h of [...hosts].reverse()) await sshRun(h, ['docker', 'swarm', 'leave', '--force', '2>/dev/null', '||', 'true']);
+}
