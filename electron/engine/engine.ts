@@ -12,6 +12,7 @@ import { ClusterWatcher } from './cluster/cluster-watcher';
 import { SwarmService } from './swarm/swarm-service';
 import { NetworkService } from './networks/network-service';
 import { ServiceService } from './services/service-service';
+import { ServiceLogs } from './services/service-logs';
 
 export interface EngineOptions {
   configDir: string;
@@ -55,6 +56,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const model = async (fresh = false) => (!fresh && cluster.current()) || (await cluster.snapshot());
   const networks = new NetworkService(hosts, model, changing);
   const services = new ServiceService(hosts, model, changing);
+  const logs = new ServiceLogs(hosts, opts.emit);
   await hosts.start(opts.connectOnStart ?? true);
   cluster.start();
 
@@ -65,12 +67,14 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     ...swarm.handlers,
     ...networks.handlers,
     ...services.handlers,
+    ...logs.handlers,
   };
   return {
     handlers,
     hosts,
     cluster,
     dispose: () => {
+      logs.stopAll();
       cluster.stop();
       hosts.close();
     },

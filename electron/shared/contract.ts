@@ -2,7 +2,7 @@
 // and a type for its result; IPC handlers, the preload, the HTTP/WS server and the renderer's
 // client are all derived from this map, so a signature is written once.
 import type { z } from 'zod';
-import type { AppInfo, ClusterModel, ConnectionTest, HostAddress, HostView, ImportCandidates, JoinResult, NetworkDetail, OperationResult, ProbeResult, ServiceTask } from './model';
+import type { AppInfo, ClusterModel, ConnectionTest, HostAddress, HostView, ImportCandidates, JoinResult, LogLine, NetworkDetail, OperationResult, ProbeResult, ServiceTask } from './model';
 import {
   byId,
   byNetwork,
@@ -10,6 +10,8 @@ import {
   hostAddInput,
   networkCreateInput,
   serviceCreateInput,
+  serviceLogsInput,
+  streamIdInput,
   serviceNetworkInput,
   serviceScaleInput,
   serviceUpdateInput,
@@ -63,6 +65,8 @@ export const contract = {
   'services:update': method(serviceUpdateInput, 'Changes a service’s image, environment or command (a rolling update).').returns<OperationResult>(),
   'services:remove': method(byService, 'Removes a service and its tasks.').returns<OperationResult>(),
   'services:tasks': method(byService, 'A service’s tasks: node, state, error and IPs.').returns<ServiceTask[]>(),
+  'services:logs': method(serviceLogsInput, 'The last lines of a service’s logs from all its tasks on any node; with follow, new lines arrive as logs:lines events until services:logsStop.').returns<{ lines: LogLine[]; streamId?: string }>(),
+  'services:logsStop': method(streamIdInput, 'Stops following a service’s logs.').returns<{ stopped: boolean }>(),
   'services:attachNetwork': method(serviceNetworkInput, 'Attaches a service to a network (its tasks roll to join it).').returns<OperationResult>(),
   'services:detachNetwork': method(serviceNetworkInput, 'Detaches a service from a network (its tasks roll to leave it).').returns<OperationResult>(),
   'cluster:snapshot': method(noInput, 'The whole cluster as one model: hosts, nodes, networks, services, tasks, containers.').returns<ClusterModel>(),

@@ -1,5 +1,5 @@
 // Events pushed from the engine to every UI (IPC or WebSocket).
-import type { ClusterModel, HostView } from './model';
+import type { ClusterModel, HostView, LogLine } from './model';
 
 export interface EventMap {
   /** The inventory changed (added, removed, edited). */
@@ -8,6 +8,8 @@ export interface EventMap {
   'hosts:status': { host: HostView };
   /** The cluster model changed (pushed at most every 100 ms). */
   'cluster:changed': { model: ClusterModel };
+  /** New lines of a followed service log (batched). */
+  'logs:lines': { streamId: string; lines: LogLine[] };
   /** Progress of a multi-host operation, host by host. */
   'operation:progress': { operation: string; hostId: string; phase: 'preflight' | 'working' | 'done' | 'failed'; message: string };
 }

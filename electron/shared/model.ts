@@ -264,3 +264,11 @@ export interface NetworkDetail {
 export interface ServiceTask extends TaskView {
   nodeName?: string;
 }
+
+export interface LogLine {
+  stream: 'stdout' | 'stderr';
+  text: string;
+  time?: string;
+  task?: string;
+  node?: string;
+}

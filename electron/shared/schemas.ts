@@ -239,3 +239,8 @@ export const serviceUpdateInput = z.object({ service: serviceRef, image: imageRe
 /** `preview`: only return what would be done (the CLI equivalent), for a confirmation. */
 export const serviceNetworkInput = z.object({ service: serviceRef, network: networkRef, preview: z.boolean().default(false) }).strict();
 export const byService = z.object({ service: serviceRef }).strict();
+
+export const serviceLogsInput = z
+  .object({ service: serviceRef, tail: z.number().int().min(0).max(10_000).default(200), follow: z.boolean().default(false) })
+  .strict();
+export const streamIdInput = z.object({ streamId: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be a stream id from services:logs') }).strict();

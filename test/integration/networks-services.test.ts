@@ -107,6 +107,22 @@ describe('overlay networks and services', () => {
     expect(await cli(0, ['docker', 'network', 'ls', '--filter', 'name=^extra$', '-q'])).toBe('');
   });
 
+  it('shows a service’s logs from every node, and follows them until stopped', async () => {
+    await t.call('services:create', { name: 'talker', image: 'lab/web', replicas: 2, command: ['sh', '-c', 'while true; do echo "hello from $(hostname)"; sleep 0.3; done'] });
+    await expect.poll(async () => (await t.call('services:logs', { service: 'talker', tail: 20 })).lines.filter((l) => l.text.startsWith('hello from')).length, { timeout: 30_000 }).toBeGreaterThan(2);
+    const { lines } = await t.call('services:logs', { service: 'talker', tail: 20 });
+    expect(lines[0]).toMatchObject({ stream: 'stdout', node: expect.stringMatching(/^h[123]$/), time: expect.stringMatching(/^\d{4}-/) });
+    const { streamId } = await t.call('services:logs', { service: 'talker', tail: 0, follow: true });
+    expect(streamId).toBeTruthy();
+    const seen = () => t.events.flatMap((e) => (e.name === 'logs:lines' && (e.payload as { streamId: string }).streamId === streamId ? (e.payload as { lines: unknown[] }).lines : []));
+    await expect.poll(() => seen().length, { timeout: 10_000 }).toBeGreaterThan(2);
+    expect((await t.call('services:logsStop', { streamId: streamId! })).stopped).toBe(true);
+    const after = seen().length;
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(seen().length).toBe(after);
+    await t.call('services:remove', { service: 'talker' });
+  });
+
   it('updates and removes a service', async () => {
     await t.call('services:update', { service: 'frontend', env: ['COLOR=blue'] });
     expect(await cli(0, ['docker', 'service', 'inspect', 'frontend', '--format', "'{{.Spec.TaskTemplate.ContainerSpec.Env}}'"])).toBe('[COLOR=blue]');

@@ -54,3 +54,28 @@ describe('networks:create', () => {
     await expect(service.handlers['networks:create']({ name: 'appnet', attachable: false, encrypted: false, internal: false })).rejects.toMatchObject({ code: 'conflict', field: 'name' });
   });
 });
+
+describe('service log frames', () => {
+  it('splits multiplexed frames into lines, across chunk boundaries', async () => {
+    const { LogFrameParser, splitDetails } = await import('../../electron/engine/services/log-frames');
+    const frame = (stream: number, text: string) => {
+      const body = Buffer.from(text);
+      const head = Buffer.alloc(8);
+      head[0] = stream;
+      head.writeUInt32BE(body.length, 4);
+      return Buffer.concat([head, body]);
+    };
+    const all = Buffer.concat([frame(1, 'one\ntw'), frame(2, 'oops\n'), frame(1, 'o\n')]);
+    const p = new LogFrameParser();
+    const out = [...p.push(all.subarray(0, 5)), ...p.push(all.subarray(5, 17)), ...p.push(all.subarray(17))];
+    expect(out).toEqual([
+      { stream: 'stdout', text: 'one' },
+      { stream: 'stderr', text: 'oops' },
+      { stream: 'stdout', text: 'two' },
+    ]);
+    expect(splitDetails('com.docker.swarm.node.id=abc,com.docker.swarm.task.id=t1 2026-01-01T00:00:00Z hello')).toEqual({
+      attrs: { 'com.docker.swarm.node.id': 'abc', 'com.docker.swarm.task.id': 't1' },
+      text: '2026-01-01T00:00:00Z hello',
+    });
+  });
+});

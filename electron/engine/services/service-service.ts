@@ -119,7 +119,8 @@ export class ServiceService {
     'services:tasks': async ({ service }) => {
       const { session } = await pickManager(this.hosts);
       const current: Any = await session.run((d) => promised(d.getService(service)).inspect());
-      const model = await this.model();
+      // Read now rather than from the model: right after a change the model may trail by a moment.
+      const model = await this.model(true);
       const tasks = (model.tasks.filter((t) => t.serviceId === current.ID) as ServiceTask[]).map((t) => ({ ...t, nodeName: model.nodes.find((n) => n.id === t.nodeId)?.hostname }));
       return tasks.sort((a, b) => (a.slot ?? 0) - (b.slot ?? 0));
     },
