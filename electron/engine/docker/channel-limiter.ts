@@ -32,9 +32,21 @@ export class ChannelLimiter {
     });
   }
 
-  /** The server refused a channel while `open` were open: that is its real limit. */
+  /**
+   * The server refused a channel while `open` were open. That is about its limit, but sshd
+   * frees a slot a moment after a close, so a refusal can also be transient: step down one at
+   * a time, never below what is open, so a long stream can never be left holding the only slot.
+   */
   learnLimit(open: number): void {
-    this.cap = Math.max(1, Math.min(this.cap, open));
+    this.cap = Math.max(1, Math.min(this.cap, Math.max(open, this.cap - 1)));
+  }
+
+  /** The server held this many open at once: the cap is at least that. */
+  allowAtLeast(open: number): void {
+    if (open > this.cap) {
+      this.cap = open;
+      this.next();
+    }
   }
 
   private next(): void {

@@ -49,6 +49,9 @@ export class SshDockerAgent extends http.Agent {
       try {
         const channel = await this.open();
         this.openChannels += 1;
+        // Opens already under way when the cap was lowered can succeed: the server allows at
+        // least this many, so the cap never stays below what is really open.
+        this.limiter.allowAtLeast(this.openChannels);
         channel.once('close', () => {
           this.openChannels -= 1;
           release();
