@@ -4,6 +4,8 @@ import PlannedPage from './pages/PlannedPage.vue';
 import ClusterPage from './pages/ClusterPage.vue';
 import MapPage from './pages/MapPage.vue';
 import MapBenchPage from './pages/MapBenchPage.vue';
+import NetworksPage from './pages/NetworksPage.vue';
+import ServicesPage from './pages/ServicesPage.vue';
 
 // Created after the token has left the URL (see main.ts). Hash routes work the same from file:// (Electron) and http:// (browser mode).
 export const createAppRouter = () =>
@@ -15,8 +17,8 @@ export const createAppRouter = () =>
     { path: '/cluster', component: ClusterPage, meta: { title: 'Cluster' } },
     { path: '/map', component: MapPage, meta: { title: 'Map' } },
     { path: '/bench/map', component: MapBenchPage, meta: { title: 'Map benchmark' } },
-    { path: '/networks', component: PlannedPage, meta: { title: 'Networks', planned: 'networks' } },
-    { path: '/services', component: PlannedPage, meta: { title: 'Services', planned: 'services' } },
+    { path: '/networks', component: NetworksPage, meta: { title: 'Networks' } },
+    { path: '/services', component: ServicesPage, meta: { title: 'Services' } },
     { path: '/checks', component: PlannedPage, meta: { title: 'Checks', planned: 'checks' } },
     { path: '/:rest(.*)*', redirect: '/hosts' },
   ],
