@@ -7,10 +7,6 @@ export class ChannelLimiter {
 
   constructor(public cap: number) {}
 
-  get inUse(): number {
-    return this.active;
-  }
-
   get waiting(): number {
     return this.waiters.length;
   }

@@ -49,7 +49,7 @@ function dockerUnavailable(where: string, socket: string, cause: string): ApiErr
   });
 }
 
-async function pingWithin(docker: Docker, ms: number): Promise<void> {
+export async function pingWithin(docker: Docker, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([docker.ping(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms)))]);
@@ -206,4 +206,3 @@ export function dial(host: HostRecord, opts: DialOptions): Promise<LiveLink> {
   return host.kind === 'ssh' ? dialSsh(host, opts) : dialLocal(host, opts);
 }
 
-export { pingWithin };
