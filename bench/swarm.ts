@@ -38,6 +38,7 @@ export async function benchSwarm(): Promise<void> {
   const cli = await Promise.all(hosts.map((h) => dockerCliFor(h)));
   const app: number[] = [];
   const phases: number[] = [];
+  const joins: number[] = [];
   const viaCli: number[] = [];
   try {
     for (let run = 0; run < ROUNDS; run++) {
@@ -47,9 +48,11 @@ export async function benchSwarm(): Promise<void> {
             const i0 = performance.now();
             await call('swarm:init', { id: ids[0], advertiseAddr: hosts[0].address });
             phases.push(round(performance.now() - i0));
+            const j0 = performance.now();
             const { results } = (await call('swarm:join', { managerId: ids[0], joins: ids.slice(1).map((id) => ({ id, role: 'worker' })) })) as { results: { outcome: string; message: string }[] };
             const failed = results.filter((r) => r.outcome !== 'joined');
             if (failed.length) throw new Error(failed.map((f) => f.message).join('; '));
+            joins.push(round(performance.now() - j0));
           })
         ).ms,
       );
@@ -69,7 +72,7 @@ export async function benchSwarm(): Promise<void> {
     engine.dispose();
     await leaveAll();
   }
-  console.log(`dockerd's own swarm init, per run: ${phases.join(' / ')} ms`);
+  console.log(`swarm:init per run (mostly dockerd's own init): ${phases.join(' / ')} ms; swarm:join of both: ${joins.join(' / ')} ms`);
   const appMs = median(app);
   const cliMs = median(viaCli);
   console.log(table([

@@ -60,7 +60,8 @@ export class ClusterWatcher {
     if (this.stopped || this.pokeTimer || this.busy > 0) return;
     this.pokeTimer = setTimeout(() => {
       this.pokeTimer = null;
-      this.read().catch(() => {});
+      // An operation that began since the poke reads once it ends (see during()).
+      if (this.busy === 0) this.read().catch(() => {});
     }, COALESCE_MS);
     this.pokeTimer.unref();
   }
