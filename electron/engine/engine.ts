@@ -13,6 +13,7 @@ import { SwarmService } from './swarm/swarm-service';
 import { NetworkService } from './networks/network-service';
 import { ServiceService } from './services/service-service';
 import { ServiceLogs } from './services/service-logs';
+import { ImageService } from './images/image-service';
 
 export interface EngineOptions {
   configDir: string;
@@ -68,6 +69,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     ...networks.handlers,
     ...services.handlers,
     ...logs.handlers,
+    ...new ImageService(hosts).handlers,
   };
   return {
     handlers,

@@ -2,7 +2,7 @@
 // and a type for its result; IPC handlers, the preload, the HTTP/WS server and the renderer's
 // client are all derived from this map, so a signature is written once.
 import type { z } from 'zod';
-import type { AppInfo, ClusterModel, ConnectionTest, HostAddress, HostView, ImportCandidates, JoinResult, LogLine, NetworkDetail, OperationResult, ProbeResult, ServiceTask } from './model';
+import type { AppInfo, ClusterModel, ConnectionTest, HostAddress, HostView, ImageView, ImportCandidates, JoinResult, LogLine, NetworkDetail, OperationResult, ProbeResult, ServiceTask } from './model';
 import {
   byId,
   byNetwork,
@@ -60,6 +60,7 @@ export const contract = {
   'networks:create': method(networkCreateInput, 'Creates an overlay network (attachable, encrypted, internal, subnet, gateway, IP range, MTU, labels).').returns<OperationResult & { id: string }>(),
   'networks:inspect': method(byNetwork, 'An overlay per host: where it is instantiated, its peers, and the tasks and containers on it with their IPs.').returns<NetworkDetail>(),
   'networks:remove': method(byNetwork, 'Removes an overlay network; refused while services use it, naming them.').returns<OperationResult>(),
+  'images:list': method(noInput, 'Image tags present on the connected hosts, each with the hosts that have it (those on every host first).').returns<ImageView[]>(),
   'services:create': method(serviceCreateInput, 'Creates a service: image, replicas or global, networks, endpoint mode, published ports, env, command, constraints.').returns<OperationResult & { id: string }>(),
   'services:scale': method(serviceScaleInput, 'Sets the number of replicas of a replicated service.').returns<OperationResult>(),
   'services:update': method(serviceUpdateInput, 'Changes a service’s image, environment or command (a rolling update).').returns<OperationResult>(),

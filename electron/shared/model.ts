@@ -261,6 +261,13 @@ export interface NetworkDetail {
   services: { name: string; vip?: string; tasks: { name: string; ip: string; hostIp?: string }[] }[];
 }
 
+/** An image tag and the connected hosts that have it. */
+export interface ImageView {
+  tag: string;
+  sizeBytes: number;
+  hosts: { id: string; name: string }[];
+}
+
 export interface ServiceTask extends TaskView {
   nodeName?: string;
 }

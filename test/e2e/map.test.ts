@@ -98,6 +98,19 @@ describe('Map', () => {
     await expect.poll(() => sshRun(lab[0], ['docker', 'service', 'inspect', 'frontend', '--format', "'{{range .Spec.TaskTemplate.Networks}}{{.Target}} {{end}}'"]), { timeout: 20_000 }).not.toContain(appnetId);
   });
 
+  it('opens a selected service’s tasks and a selected network’s per-host view from the details', async () => {
+    // After the drags above: selection must still work (Vue Flow's own node-click stops here).
+    await page.getByTestId('map-chip-backend-net').click();
+    await page.getByTestId('service-details-selected').click();
+    await expect.poll(() => page.getByTestId('service-tasks').locator('tbody tr').count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
+    await page.locator('.n-drawer .n-base-close').click();
+    await page.locator('.n-drawer').waitFor({ state: 'detached' });
+    await page.getByTestId('map-network-appnet').click();
+    await page.getByTestId('inspect-selected').click();
+    await expect.poll(() => page.getByTestId('network-details').textContent(), { timeout: 15_000 }).toContain('instantiated');
+    await page.locator('.n-drawer .n-base-close').click();
+  });
+
   it('raised no error in the page', () => {
     expect(app.pageErrors).toEqual([]);
   });

@@ -53,6 +53,10 @@ describe('Networks and Services pages', () => {
     await page.getByTestId('nav-services').click();
     await page.getByTestId('create-service').click();
     await page.getByLabel('Name', { exact: true }).fill('backend');
+    // The image comes from the picker, which lists what the hosts already have.
+    await page.locator('#svc-image').fill('lab/w');
+    await page.locator('.n-base-select-option', { hasText: 'lab/web:latest' }).click();
+    expect(await page.locator('#svc-image').inputValue()).toBe('lab/web:latest');
     await page.getByTestId('svc-networks').click();
     await page.locator('.n-base-select-option', { hasText: 'appnet' }).click();
     await page.keyboard.press('Escape');
@@ -64,6 +68,35 @@ describe('Networks and Services pages', () => {
     await expect.poll(() => sshRun(lab[0], ['docker', 'service', 'inspect', 'backend', '--format', "'{{.Spec.Mode.Replicated.Replicas}} {{len .Spec.TaskTemplate.Networks}}'"]), { timeout: 15_000 }).toBe('3 1');
     await page.waitForTimeout(500);
     await screenshot(page, 'services');
+    expect(app.pageErrors).toEqual([]);
+  });
+
+  it('shows a service’s tasks, updates its command and follows its logs', async () => {
+    await page.getByTestId('details-backend').click();
+    await expect.poll(() => page.getByTestId('service-tasks').locator('tbody tr').count(), { timeout: 15_000 }).toBe(3);
+    const settled = /^(?:(?!→).)*$/;
+    await expect.poll(() => page.getByTestId('service-tasks').textContent(), { timeout: 30_000 }).toMatch(settled);
+    expect((await page.getByTestId('service-tasks').textContent())?.match(/h1running10\.66\.0\.\d+\/24 \(appnet\)/g)).toHaveLength(3);
+    await page.locator('.n-tabs-tab', { hasText: 'Update' }).click();
+    await page.getByLabel('Command').fill(['sh', '-c', 'while true; do echo "hello from $(hostname)"; sleep 0.5; done'].join('\n'));
+    await page.getByTestId('service-update-submit').click();
+    await expect.poll(() => sshRun(lab[0], ['docker', 'service', 'inspect', 'backend', '--format', "'{{json .Spec.TaskTemplate.ContainerSpec.Args}}'"]), { timeout: 15_000 }).toContain('hello from');
+    await page.locator('.n-tabs-tab', { hasText: 'Logs' }).click();
+    await expect.poll(() => page.getByTestId('service-logs').textContent(), { timeout: 60_000 }).toContain('hello from');
+    await page.waitForTimeout(300);
+    await screenshot(page, 'service-logs');
+    await page.locator('.n-drawer .n-base-close').click();
+    await page.locator('.n-drawer').waitFor({ state: 'detached' });
+  });
+
+  it('inspects the overlay host by host', async () => {
+    await page.getByTestId('nav-networks').click();
+    await page.getByTestId('inspect-network-appnet').click();
+    await page.getByTestId('network-details').waitFor();
+    await expect.poll(() => page.getByTestId('network-host-h1').textContent(), { timeout: 15_000 }).toContain('instantiated');
+    await expect.poll(() => page.getByTestId('network-service-backend').textContent(), { timeout: 15_000 }).toMatch(/VIP 10\.66\.0\.\d+ · tasks (10\.66\.0\.\d+, ){2}10\.66\.0\.\d+/);
+    await page.waitForTimeout(400); // the drawer slides in
+    await screenshot(page, 'network-details');
     expect(app.pageErrors).toEqual([]);
   });
 });

@@ -58,6 +58,15 @@ describe('overlay networks and services', () => {
     expect(await cli(0, ['docker', 'network', 'ls', '--filter', 'name=n', '--format', '{{.Name}}'])).not.toMatch(/^n[123]$/m);
   });
 
+  it('lists the images present on the hosts, those on every host first', async () => {
+    const images = await t.call('images:list', {});
+    const web = images.find((i) => i.tag === 'lab/web:latest');
+    expect(web?.hosts.map((h) => h.name).sort()).toEqual(['h1', 'h2', 'h3']);
+    const cliTags = await cli(1, ['docker', 'image', 'ls', '--format', "'{{.Repository}}:{{.Tag}}'"]);
+    for (const tag of cliTags.split('\n').filter((l) => !l.includes('<none>'))) expect(images.map((i) => i.tag)).toContain(tag);
+    expect(images[0].hosts.length).toBe(3);
+  });
+
   it('deploys frontend and backend on both overlays, spread over the three hosts', async () => {
     const fe = await t.call('services:create', { name: 'frontend', image: 'lab/web', replicas: 3, networks: ['appnet', 'secnet'] });
     expect(fe.commands[0].text).toBe(`docker -H ssh://root@${lab[0].address} service create --detach --no-resolve-image --name frontend --replicas 3 --network appnet --network secnet lab/web`);
