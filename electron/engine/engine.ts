@@ -14,6 +14,7 @@ import { NetworkService } from './networks/network-service';
 import { ServiceService } from './services/service-service';
 import { ServiceLogs } from './services/service-logs';
 import { ImageService } from './images/image-service';
+import { CheckService } from './checks/check-service';
 
 export interface EngineOptions {
   configDir: string;
@@ -58,6 +59,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const networks = new NetworkService(hosts, model, changing);
   const services = new ServiceService(hosts, model, changing);
   const logs = new ServiceLogs(hosts, opts.emit);
+  const checks = new CheckService(hosts, model, opts.emit);
   await hosts.start(opts.connectOnStart ?? true);
   cluster.start();
 
@@ -70,6 +72,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     ...services.handlers,
     ...logs.handlers,
     ...new ImageService(hosts).handlers,
+    ...checks.handlers,
   };
   return {
     handlers,
@@ -77,6 +80,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     cluster,
     dispose: () => {
       logs.stopAll();
+      checks.stopAll();
       cluster.stop();
       hosts.close();
     },

@@ -2,9 +2,13 @@
 // and a type for its result; IPC handlers, the preload, the HTTP/WS server and the renderer's
 // client are all derived from this map, so a signature is written once.
 import type { z } from 'zod';
-import type { AppInfo, ClusterModel, ConnectionTest, HostAddress, HostView, ImageView, ImportCandidates, JoinResult, LogLine, NetworkDetail, OperationResult, ProbeResult, ServiceTask } from './model';
+import type { AppInfo, CheckResult, ClusterModel, ConnectionTest, HostAddress, HostView, ImageView, ImportCandidates, JoinResult, LogLine, NetworkDetail, OperationResult, ProbeResult, ServiceTask } from './model';
 import {
   byId,
+  checkMatrixInput,
+  checkRunInput,
+  checkWatchInput,
+  watchIdInput,
   byNetwork,
   byService,
   hostAddInput,
@@ -70,6 +74,10 @@ export const contract = {
   'services:logsStop': method(streamIdInput, 'Stops following a service’s logs.').returns<{ stopped: boolean }>(),
   'services:attachNetwork': method(serviceNetworkInput, 'Attaches a service to a network (its tasks roll to join it).').returns<OperationResult>(),
   'services:detachNetwork': method(serviceNetworkInput, 'Detaches a service from a network (its tasks roll to leave it).').returns<OperationResult>(),
+  'checks:run': method(checkRunInput, 'Can A reach B? From every running task of A, on its own node: B and tasks.B in DNS, the VIP, and every task IP of B (TCP to the port, ICMP, latency), with a diagnosis in words.').returns<CheckResult>(),
+  'checks:matrix': method(checkMatrixInput, 'checks:run for every ordered pair of services on a network.').returns<{ network: string; services: string[]; results: CheckResult[] }>(),
+  'checks:watch': method(checkWatchInput, 'Repeats a check every intervalSec seconds; each result arrives as a checks:result event until checks:watchStop.').returns<{ watchId: string }>(),
+  'checks:watchStop': method(watchIdInput, 'Stops a repeating check.').returns<{ stopped: boolean }>(),
   'cluster:snapshot': method(noInput, 'The whole cluster as one model: hosts, nodes, networks, services, tasks, containers.').returns<ClusterModel>(),
 } as const;
 

@@ -1,5 +1,5 @@
 // Events pushed from the engine to every UI (IPC or WebSocket).
-import type { ClusterModel, HostView, LogLine } from './model';
+import type { CheckResult, ClusterModel, HostView, LogLine } from './model';
 
 export interface EventMap {
   /** The inventory changed (added, removed, edited). */
@@ -10,6 +10,8 @@ export interface EventMap {
   'cluster:changed': { model: ClusterModel };
   /** New lines of a followed service log (batched). */
   'logs:lines': { streamId: string; lines: LogLine[] };
+  /** One round of a repeating check (or why it could not run). */
+  'checks:result': { watchId: string; result?: CheckResult; error?: { message: string; hint?: string } };
   /** Progress of a multi-host operation, host by host. */
   'operation:progress': { operation: string; hostId: string; phase: 'preflight' | 'working' | 'done' | 'failed'; message: string };
 }

@@ -279,3 +279,61 @@ export interface LogLine {
   task?: string;
   node?: string;
 }
+
+// ---- Connectivity checks --------------------------------------------------------------------
+
+export type ProbeResultKind = 'ok' | 'refused' | 'timeout' | 'unreachable' | 'failed' | 'not-run';
+
+/** One target address tested from one source task. */
+export interface CheckPair {
+  sourceTask: string;
+  sourceNode: string;
+  /** A task name (service.slot.id) or "VIP". */
+  target: string;
+  targetIp: string;
+  targetNode?: string;
+  kind: 'vip' | 'task';
+  sameHost: boolean;
+  tcp?: { result: ProbeResultKind; ms?: number; detail: string };
+  icmp: { result: 'ok' | 'failed' | 'not-run'; ms?: number; detail: string };
+  /** Reachable: TCP connects (with a port) or ICMP answers (without). */
+  reachable: boolean;
+  /** The pair's latency: ICMP round trip when there is one, else TCP connect time. */
+  latencyMs?: number;
+}
+
+/** Where and how one source task's probes ran, and what it resolved. */
+export interface CheckSource {
+  task: string;
+  node: string;
+  via: 'exec' | 'helper' | 'none';
+  helperImage?: string;
+  dns: { name: string; addresses: string[] }[];
+  error?: string;
+}
+
+export interface Verdict {
+  level: 'ok' | 'warning' | 'error';
+  code: 'reachable' | 'no-target-tasks' | 'no-source-tasks' | 'no-common-network' | 'name-does-not-resolve' | 'vip-unreachable' | 'port-refused' | 'icmp-blocked' | 'underlay-blocked' | 'encrypted-overlay' | 'unreachable' | 'probe-failed';
+  title: string;
+  evidence: string[];
+  next: string;
+}
+
+export interface CheckResult {
+  from: string;
+  to: string;
+  port?: number;
+  network?: { id: string; name: string; encrypted: boolean };
+  endpointMode: 'vip' | 'dnsrr';
+  vip?: string;
+  sources: CheckSource[];
+  pairs: CheckPair[];
+  /** The whole check's verdict first, then the specific findings behind it. */
+  verdict: Verdict;
+  findings: Verdict[];
+  /** What reproduces each kind of probe by hand. */
+  commands: CliCommand[];
+  startedAt: string;
+  durationMs: number;
+}

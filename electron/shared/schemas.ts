@@ -244,3 +244,20 @@ export const serviceLogsInput = z
   .object({ service: serviceRef, tail: z.number().int().min(0).max(10_000).default(200), follow: z.boolean().default(false) })
   .strict();
 export const streamIdInput = z.object({ streamId: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be a stream id from services:logs') }).strict();
+
+// ---- Connectivity checks ----------------------------------------------------------------------
+
+const checkTarget = {
+  from: serviceRef,
+  to: serviceRef,
+  /** Default: the target's first published/target port; none: ICMP only. */
+  port: port.optional(),
+  /** Default: the first overlay both services share. */
+  network: networkRef.optional(),
+  /** For task images without sh/nc/ping; default: one present on the node. */
+  helperImage: imageRef.optional(),
+};
+export const checkRunInput = z.object(checkTarget).strict();
+export const checkMatrixInput = z.object({ network: networkRef, port: port.optional(), helperImage: imageRef.optional() }).strict();
+export const checkWatchInput = z.object({ ...checkTarget, intervalSec: z.number().int().min(2, 'must be at least 2 seconds').max(3600).default(5) }).strict();
+export const watchIdInput = z.object({ watchId: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be a watch id from checks:watch') }).strict();

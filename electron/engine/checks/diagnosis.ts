@@ -1,0 +1,144 @@
+// From probe results to verdicts in plain words, each with its evidence and a next step. Pure:
+// everything it needs is passed in, so every case is unit-tested without a cluster.
+import type { CheckPair, CheckSource, Verdict } from '../../shared/model';
+
+export interface DiagnosisInput {
+  from: string;
+  to: string;
+  port?: number;
+  endpointMode: 'vip' | 'dnsrr';
+  network?: { name: string; encrypted: boolean };
+  sourceTasks: number;
+  targetTasks: number;
+  sources: CheckSource[];
+  pairs: CheckPair[];
+  /** Gossip peers each node sees on the network (evidence for underlay failures). */
+  peers?: { node: string; peers: string[] }[];
+}
+
+const SEVERITY = { ok: 0, warning: 1, error: 2 } as const;
+const list = (xs: string[]) => [...new Set(xs)].join(', ');
+const describePair = (p: CheckPair) => `${p.sourceTask} on ${p.sourceNode} → ${p.target} ${p.targetIp}${p.targetNode ? ` on ${p.targetNode}` : ''}: ${p.tcp ? `TCP ${p.tcp.result}` : ''}${p.tcp ? ', ' : ''}ICMP ${p.icmp.result}`;
+
+export function diagnose(d: DiagnosisInput): { verdict: Verdict; findings: Verdict[] } {
+  const findings: Verdict[] = [];
+  const add = (v: Verdict) => findings.push(v);
+
+  if (d.targetTasks === 0) {
+    add({ level: 'error', code: 'no-target-tasks', title: `${d.to} has no running tasks`, evidence: [`${d.to} has 0 tasks in the running state`], next: `Scale ${d.to} up (or look at its tasks' errors on the Services page), then check again.` });
+  }
+  if (d.sourceTasks === 0) {
+    add({ level: 'error', code: 'no-source-tasks', title: `${d.from} has no running tasks to test from`, evidence: [`${d.from} has 0 tasks in the running state`], next: `Scale ${d.from} up, then check again.` });
+  }
+  if (!d.network && d.targetTasks > 0 && d.sourceTasks > 0) {
+    add({ level: 'error', code: 'no-common-network', title: `${d.from} and ${d.to} share no overlay network`, evidence: ['Each service is attached to a different set of networks'], next: `Attach both to one overlay (drag ${d.to} onto a network of ${d.from} on the map), then check again.` });
+  }
+  if (findings.length) return conclude(findings);
+
+  const ran = d.sources.filter((s) => s.via !== 'none');
+  for (const s of d.sources.filter((x) => x.error)) {
+    add({ level: 'error', code: 'probe-failed', title: `Could not probe from ${s.task}`, evidence: [`on ${s.node}: ${s.error}`], next: 'See the error; the other tasks were still tested.' });
+  }
+  if (!ran.length) return conclude(findings);
+
+  const unresolved = ran.filter((s) => s.dns.every((r) => r.addresses.length === 0));
+  if (unresolved.length) {
+    add({
+      level: 'error',
+      code: 'name-does-not-resolve',
+      title: `${d.to} does not resolve from ${unresolved.length === ran.length ? 'any task' : list(unresolved.map((s) => s.task))}`,
+      evidence: unresolved.map((s) => `${s.task} on ${s.node}: neither ${d.to} nor tasks.${d.to} has an address`),
+      next: `Service names resolve only on networks both services share, through Docker's embedded DNS (127.0.0.11). Check that ${d.from} is attached to ${d.network?.name ?? 'the network'}, and that the task is not using a custom DNS.`,
+    });
+  }
+
+  const taskPairs = d.pairs.filter((p) => p.kind === 'task');
+  const vipPairs = d.pairs.filter((p) => p.kind === 'vip');
+  const tasksOk = taskPairs.filter((p) => p.reachable);
+  const tasksBad = taskPairs.filter((p) => !p.reachable);
+
+  if (vipPairs.length && vipPairs.every((p) => !p.reachable) && tasksOk.length) {
+    add({
+      level: 'error',
+      code: 'vip-unreachable',
+      title: `The VIP of ${d.to} does not answer, while its tasks do`,
+      evidence: [...vipPairs.slice(0, 3).map(describePair), `${tasksOk.length} of ${taskPairs.length} task addresses answered`],
+      next: `VIP load balancing (IPVS in the kernel) is broken on the source nodes: the kernel may lack IPVS (LXC hosts, some minimal kernels; dockerd logs "Could not get ipvs family information"). Use --endpoint-mode dnsrr for ${d.to} (clients then get task IPs from DNS), or fix IPVS on the nodes.`,
+    });
+  }
+
+  const refused = taskPairs.filter((p) => p.tcp?.result === 'refused');
+  if (refused.length) {
+    add({
+      level: 'error',
+      code: 'port-refused',
+      title: `Nothing listens on port ${d.port} in ${refused.length === taskPairs.length ? `any task of ${d.to}` : `${new Set(refused.map((p) => p.target)).size} task(s) of ${d.to}`}`,
+      evidence: refused.slice(0, 4).map(describePair),
+      next: `The network works (the connection was actively refused), but ${d.to} does not listen on ${d.port}: check the port its process listens on, or check another port.`,
+    });
+  }
+
+  const tcpOkIcmpBad = taskPairs.filter((p) => p.tcp?.result === 'ok' && p.icmp.result !== 'ok');
+  if (d.port !== undefined && tcpOkIcmpBad.length && tcpOkIcmpBad.length === taskPairs.filter((p) => p.tcp?.result === 'ok').length) {
+    add({ level: 'warning', code: 'icmp-blocked', title: 'ICMP is blocked, TCP works', evidence: tcpOkIcmpBad.slice(0, 3).map(describePair), next: 'Ping is filtered somewhere on the path; that is harmless for the service. Rely on TCP checks.' });
+  }
+
+  // Failures that are not a refused port: is it the underlay between hosts?
+  const silent = tasksBad.filter((p) => p.tcp?.result !== 'refused');
+  const sameOk = taskPairs.filter((p) => p.sameHost && p.reachable);
+  const crossBad = silent.filter((p) => !p.sameHost);
+  if (crossBad.length && !silent.some((p) => p.sameHost)) {
+    // The host common to every failing pair, if there is one, is where to look.
+    const hostsPerPair = crossBad.map((p) => new Set([p.sourceNode, p.targetNode ?? '']));
+    const common = [...hostsPerPair[0]].filter((h) => h && hostsPerPair.every((s) => s.has(h)));
+    const crossOk = taskPairs.filter((p) => !p.sameHost && p.reachable);
+    const evidence = [
+      `${crossBad.length} cross-host pair(s) fail${sameOk.length ? `, while ${sameOk.length} same-host pair(s) work` : ''}${crossOk.length ? `, and ${crossOk.length} other cross-host pair(s) work` : ''}`,
+      ...crossBad.slice(0, 3).map(describePair),
+      ...(common.length ? [`every failing pair involves ${list(common)}`] : []),
+      ...(d.peers ?? []).map((p) => `${p.node} sees ${p.peers.length} peer(s) on ${d.network?.name}: ${p.peers.join(', ') || 'none'}`),
+    ];
+    if (d.network?.encrypted) {
+      add({
+        level: 'error',
+        code: 'encrypted-overlay',
+        title: `Encrypted overlay ${d.network.name} does not carry traffic between hosts`,
+        evidence,
+        next: 'Encrypted overlays wrap VXLAN in IPsec ESP (IP protocol 50) between hosts. Allow ESP between the hosts, and check that the kernel has IPsec/xfrm support (dockerd logs "Failed adding … esp … function not implemented" when it has not); or use an unencrypted overlay.',
+      });
+    } else {
+      add({
+        level: 'error',
+        code: 'underlay-blocked',
+        title: `Traffic between hosts fails${common.length ? ` to and from ${list(common)}` : ''}: the overlay's underlay is blocked`,
+        evidence,
+        next: `The overlay's VXLAN packets (UDP 4789) and gossip (TCP/UDP 7946) must pass between the hosts' advertise addresses${common.length ? `; look at ${list(common)}'s firewall first` : ''}. If only big packets fail, lower the network's MTU (VXLAN adds 50 bytes).`,
+      });
+    }
+  } else if (silent.length && !findings.some((f) => f.code === 'vip-unreachable')) {
+    add({ level: 'error', code: 'unreachable', title: `${silent.length} of ${taskPairs.length} task address(es) of ${d.to} do not answer`, evidence: silent.slice(0, 4).map(describePair), next: `Look at the failing tasks on the Services page (are they healthy, listening?), and at the hosts' firewalls.` });
+  }
+
+  if (!findings.length && taskPairs.length) {
+    const lat = d.pairs.map((p) => p.latencyMs).filter((x): x is number => x !== undefined);
+    const cross = taskPairs.filter((p) => !p.sameHost).length;
+    add({
+      level: 'ok',
+      code: 'reachable',
+      title: `${d.from} reaches ${d.to}`,
+      evidence: [
+        `${taskPairs.length} task pair(s) answered (${cross} across hosts)${vipPairs.length ? ', and the VIP' : ''}`,
+        ...(lat.length ? [`latency ${Math.min(...lat).toFixed(2)}–${Math.max(...lat).toFixed(2)} ms`] : []),
+      ],
+      next: 'Nothing to do.',
+    });
+  }
+  return conclude(findings);
+}
+
+function conclude(findings: Verdict[]): { verdict: Verdict; findings: Verdict[] } {
+  const sorted = [...findings].sort((a, b) => SEVERITY[b.level] - SEVERITY[a.level]);
+  const worst = sorted[0];
+  if (!worst) return { verdict: { level: 'warning', code: 'probe-failed', title: 'Nothing could be tested', evidence: [], next: 'Check that both services have running tasks on connected hosts.' }, findings };
+  return { verdict: worst, findings: sorted };
+}

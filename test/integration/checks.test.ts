@@ -1,0 +1,155 @@
+// One-click connectivity checks on the 3-host lab, each asserting the verdict the user sees:
+// dnsrr all reachable, VIP broken (this kernel has no IPVS), a refused port, a tool-less source
+// through the helper, UDP 4789 dropped on one host, an encrypted overlay, and no tasks at all.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CheckResult, HostView } from '../../electron/shared/model';
+import type { LabHostEnv } from '../lab/lab';
+import { labHosts, leaveSwarmEverywhere, sshRun } from '../support/lab';
+import { startTestEngine, type TestEngine } from '../support/engine';
+
+let t: TestEngine;
+let lab: LabHostEnv[];
+let views: HostView[];
+const id = (name: string) => views.find((v) => v.name === name)!.id;
+const cli = (i: number, args: string[]) => sshRun(lab[i], args);
+const DROP_VXLAN = ['iptables', '-I', 'INPUT', '-p', 'udp', '--dport', '4789', '-j', 'DROP'];
+
+async function runningOnEveryHost(service: string, n = 3) {
+  const nodes = async () => new Set((await cli(0, ['docker', 'service', 'ps', service, '--filter', 'desired-state=running', '--format', "'{{.Node}} {{.CurrentState}}'"])).split('\n').filter((l) => l.includes('Running')).map((l) => l.split(' ')[0])).size;
+  for (const deadline = Date.now() + 60_000; (await nodes()) !== n; await new Promise((r) => setTimeout(r, 300))) {
+    if (Date.now() > deadline) throw new Error(`${service} is not running on ${n} hosts`);
+  }
+}
+
+/** The overlay needs a moment after tasks start (gossip, DNS): retry until the verdict settles. */
+async function checkUntil(input: Parameters<TestEngine['call']>[1] & object, code: string, timeoutMs = 30_000): Promise<CheckResult> {
+  let last: CheckResult | undefined;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    last = await t.call('checks:run', input as never);
+    if (last.verdict.code === code) return last;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`verdict stayed ${last?.verdict.code}: ${last?.verdict.title} — ${last?.verdict.evidence.join(' | ')}`);
+}
+
+beforeAll(async () => {
+  lab = await labHosts();
+  await leaveSwarmEverywhere(lab);
+  t = await startTestEngine();
+  views = [];
+  for (const h of lab) views.push(await t.addLabHost(h));
+  await t.call('swarm:init', { id: id('h1'), advertiseAddr: lab[0].address });
+  await t.call('swarm:join', { managerId: id('h1'), joins: [{ id: id('h2'), role: 'worker' }, { id: id('h3'), role: 'worker' }] });
+  await t.call('networks:create', { name: 'appnet', attachable: true, subnet: '10.91.0.0/24' });
+  await t.call('networks:create', { name: 'secnet', encrypted: true, subnet: '10.92.0.0/24' });
+  const spread = { replicas: 3, image: 'lab/web' };
+  await t.call('services:create', { name: 'frontend', ...spread, networks: ['appnet'] });
+  await t.call('services:create', { name: 'backend', ...spread, networks: ['appnet'], endpointMode: 'dnsrr' });
+  await t.call('services:create', { name: 'api', ...spread, networks: ['appnet'] });
+  for (const s of ['frontend', 'backend', 'api']) await runningOnEveryHost(s);
+}, 180_000);
+
+afterAll(async () => {
+  await cli(2, ['iptables', '-D', ...DROP_VXLAN.slice(2), '2>/dev/null', '||', 'true']).catch(() => {});
+  t?.engine.handlers['checks:watchStop']({ watchId: 'none' });
+  await t?.stop();
+  await leaveSwarmEverywhere(lab);
+});
+
+describe('connectivity checks', () => {
+  it('dnsrr: frontend reaches every task of backend, across all three hosts', async () => {
+    const r = await checkUntil({ from: 'frontend', to: 'backend', port: 80 }, 'reachable');
+    expect(r.verdict.level).toBe('ok');
+    expect(r.sources.map((s) => s.node).sort()).toEqual(['h1', 'h2', 'h3']);
+    expect(r.sources.every((s) => s.via === 'exec')).toBe(true);
+    expect(r.pairs).toHaveLength(9);
+    expect(r.pairs.filter((p) => !p.sameHost)).toHaveLength(6);
+    expect(r.pairs.every((p) => p.reachable && p.tcp?.result === 'ok' && p.icmp.result === 'ok' && typeof p.latencyMs === 'number')).toBe(true);
+    // dnsrr: the name itself resolves to the task IPs.
+    const taskIps = (await cli(0, ['docker', 'network', 'inspect', 'appnet', '--verbose', '--format', "'{{range (index .Services \"backend\").Tasks}}{{.EndpointIP}} {{end}}'"])).split(' ').filter(Boolean).sort();
+    for (const s of r.sources) expect(s.dns.find((d) => d.name === 'backend')?.addresses.sort()).toEqual(taskIps);
+    expect(r.commands.map((c) => c.text).join('\n')).toMatch(/docker -H ssh:\/\/root@172\.31\.250\.1\d exec \w{12} nc -w 2 10\.91\.0\.\d+ 80/);
+  });
+
+  it('vip: the VIP failure is diagnosed as such while the task IPs pass', async () => {
+    const r = await checkUntil({ from: 'frontend', to: 'api', port: 80 }, 'vip-unreachable');
+    expect(r.vip).toMatch(/^10\.91\.0\.\d+$/);
+    expect(r.pairs.filter((p) => p.kind === 'vip').every((p) => !p.reachable)).toBe(true);
+    expect(r.pairs.filter((p) => p.kind === 'task').every((p) => p.reachable)).toBe(true);
+    expect(r.verdict.next).toContain('dnsrr');
+    expect(r.sources[0].dns.find((d) => d.name === 'api')?.addresses).toEqual([r.vip]);
+  });
+
+  it('a port with nothing listening is reported as refused', async () => {
+    const r = await checkUntil({ from: 'frontend', to: 'backend', port: 81 }, 'port-refused');
+    expect(r.verdict.title).toContain('port 81');
+    expect(r.pairs.every((p) => p.tcp?.result === 'refused')).toBe(true);
+  });
+
+  it('a source whose image has no shell is probed through a helper container', async () => {
+    await t.call('services:create', { name: 'barefront', image: 'lab/bare', replicas: 2, networks: ['appnet'] });
+    await expect.poll(async () => (await cli(0, ['docker', 'service', 'ps', 'barefront', '--filter', 'desired-state=running', '--format', '{{.CurrentState}}'])).split('\n').filter((l) => l.startsWith('Running')).length, { timeout: 60_000 }).toBe(2);
+    const r = await checkUntil({ from: 'barefront', to: 'backend', port: 80 }, 'reachable');
+    expect(r.sources.every((s) => s.via === 'helper' && s.helperImage === 'lab/web:latest')).toBe(true);
+    expect(r.commands[0].text).toMatch(/run --rm --network container:\w{12} lab\/web:latest nslookup backend/);
+    // The helper containers are gone afterwards.
+    for (let i = 0; i < 3; i++) expect(await cli(i, ['docker', 'ps', '-a', '--filter', 'label=archipelago.role=probe-helper', '-q'])).toBe('');
+    await t.call('services:remove', { service: 'barefront' });
+  });
+
+  it('UDP 4789 dropped on one host: cross-host failure diagnosed as the underlay, same-host pairs still pass', async () => {
+    await cli(2, DROP_VXLAN);
+    try {
+      const r = await checkUntil({ from: 'frontend', to: 'backend', port: 80 }, 'underlay-blocked');
+      expect(r.verdict.title).toContain('h3');
+      expect(r.verdict.next).toContain('UDP 4789');
+      const same = r.pairs.filter((p) => p.sameHost);
+      expect(same.length).toBe(3);
+      expect(same.every((p) => p.reachable)).toBe(true);
+      // Pairs between h1 and h2 are untouched.
+      expect(r.pairs.filter((p) => !p.sameHost && ![p.sourceNode, p.targetNode].includes('h3')).every((p) => p.reachable)).toBe(true);
+    } finally {
+      await cli(2, ['iptables', '-D', ...DROP_VXLAN.slice(2)]);
+    }
+    await checkUntil({ from: 'frontend', to: 'backend', port: 80 }, 'reachable');
+  });
+
+  it('an encrypted overlay that cannot carry traffic across hosts is diagnosed as encryption/ESP', async () => {
+    await t.call('services:create', { name: 'encfront', image: 'lab/web', replicas: 3, networks: ['secnet'] });
+    await t.call('services:create', { name: 'encback', image: 'lab/web', replicas: 3, networks: ['secnet'], endpointMode: 'dnsrr' });
+    for (const s of ['encfront', 'encback']) await runningOnEveryHost(s);
+    const r = await checkUntil({ from: 'encfront', to: 'encback', port: 80 }, 'encrypted-overlay');
+    expect(r.network).toMatchObject({ name: 'secnet', encrypted: true });
+    expect(r.verdict.next).toContain('ESP');
+    expect(r.pairs.filter((p) => p.sameHost).every((p) => p.reachable)).toBe(true);
+  });
+
+  it('a target scaled to 0 has no running tasks', async () => {
+    await t.call('services:scale', { service: 'api', replicas: 0 });
+    const r = await checkUntil({ from: 'frontend', to: 'api' }, 'no-target-tasks');
+    expect(r.verdict.title).toBe('api has no running tasks');
+    expect(r.pairs).toEqual([]);
+  });
+
+  it('watches a check, streaming results until stopped, and refuses bad input before any probe', async () => {
+    const { watchId } = await t.call('checks:watch', { from: 'frontend', to: 'backend', port: 80, intervalSec: 2 });
+    const results = () => t.events.filter((e) => e.name === 'checks:result' && (e.payload as { watchId: string }).watchId === watchId);
+    await expect.poll(() => results().length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+    expect((await t.call('checks:watchStop', { watchId })).stopped).toBe(true);
+    const n = results().length;
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(results().length).toBeLessThanOrEqual(n + 1);
+    expect(await t.fail('checks:run', { from: 'frontend; rm -rf /', to: 'backend' })).toMatchObject({ code: 'invalid-input', field: 'from' });
+    expect(await t.fail('checks:run', { from: 'frontend', to: 'backend', port: 70000 })).toMatchObject({ code: 'invalid-input', field: 'port' });
+    expect(await t.fail('checks:run', { from: 'frontend', to: 'nosuch' })).toMatchObject({ code: 'not-found', field: 'to' });
+  });
+
+  it('runs the matrix over every pair of services on a network', async () => {
+    const m = await t.call('checks:matrix', { network: 'appnet', port: 80 });
+    expect(m.services).toEqual(['api', 'backend', 'frontend']);
+    expect(m.results).toHaveLength(6);
+    expect(m.results.find((r) => r.from === 'frontend' && r.to === 'backend')?.verdict.code).toBe('reachable');
+    expect(m.results.find((r) => r.to === 'api')?.verdict.code).toBe('no-target-tasks');
+  });
+});
