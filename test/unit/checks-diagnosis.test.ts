@@ -1,0 +1,70 @@
+// The diagnosis and the probe parser are pure: every verdict is checked here without a cluster.
+import { describe, expect, it } from 'vitest';
+import type { CheckPair, CheckSource } from '../../electron/shared/model';
+import { diagnose, type DiagnosisInput } from '../../electron/engine/checks/diagnosis';
+import { parseProbeOutput, probeArgv, PROBE_SCRIPT } from '../../electron/engine/checks/probe-script';
+
+const ok = { result: 'ok' as const, ms: 0.2, detail: '' };
+const bad = { result: 'failed' as const, detail: 'no reply' };
+function pair(src: string, dst: string, reachable: boolean, extra: Partial<CheckPair> = {}): CheckPair {
+  return { sourceTask: `a.${src}`, sourceNode: src, target: `b.${dst}`, targetIp: `10.0.0.${dst.slice(1)}`, targetNode: dst, kind: 'task', sameHost: src === dst, tcp: reachable ? ok : { result: 'timeout', detail: 'nc: timed out' }, icmp: reachable ? ok : bad, reachable, latencyMs: reachable ? 0.2 : undefined, ...extra };
+}
+const sources: CheckSource[] = ['h1', 'h2', 'h3'].map((n) => ({ task: `a.${n}`, node: n, via: 'exec', dns: [{ name: 'b', addresses: ['10.0.0.1'] }] }));
+const base: DiagnosisInput = { from: 'a', to: 'b', port: 80, endpointMode: 'dnsrr', network: { name: 'appnet', encrypted: false }, sourceTasks: 3, targetTasks: 3, sources, pairs: [] };
+const grid = (fails: (s: string, d: string) => boolean) => ['h1', 'h2', 'h3'].flatMap((s) => ['h1', 'h2', 'h3'].map((d) => pair(s, d, !fails(s, d))));
+
+describe('diagnosis', () => {
+  it('all pairs answering is reachable', () => {
+    expect(diagnose({ ...base, pairs: grid(() => false) }).verdict).toMatchObject({ level: 'ok', code: 'reachable' });
+  });
+  it('failures only between hosts, all involving h3, point at the underlay on h3', () => {
+    const { verdict } = diagnose({ ...base, pairs: grid((s, d) => s !== d && (s === 'h3' || d === 'h3')) });
+    expect(verdict).toMatchObject({ code: 'underlay-blocked' });
+    expect(verdict.title).toContain('h3');
+    expect(verdict.evidence[0]).toContain('3 same-host pair(s) work');
+  });
+  it('the same on an encrypted network is about ESP', () => {
+    expect(diagnose({ ...base, network: { name: 's', encrypted: true }, pairs: grid((s, d) => s !== d) }).verdict.code).toBe('encrypted-overlay');
+  });
+  it('a failing VIP with answering tasks is the VIP, and suggests dnsrr', () => {
+    const vip = pair('h1', 'h1', false, { kind: 'vip', target: 'VIP', targetNode: undefined, sameHost: false, tcp: { result: 'unreachable', detail: 'No route to host' } });
+    const { verdict } = diagnose({ ...base, endpointMode: 'vip', pairs: [vip, ...grid(() => false)] });
+    expect(verdict.code).toBe('vip-unreachable');
+    expect(verdict.next).toContain('dnsrr');
+  });
+  it('refused connections mean nothing listens, not a network problem', () => {
+    const pairs = grid(() => true).map((p) => ({ ...p, tcp: { result: 'refused' as const, detail: 'Connection refused' }, icmp: ok }));
+    const { verdict, findings } = diagnose({ ...base, port: 81, pairs });
+    expect(verdict.code).toBe('port-refused');
+    expect(findings.map((f) => f.code)).not.toContain('underlay-blocked');
+  });
+  it('TCP working with ICMP failing is a warning, not an error', () => {
+    const pairs = grid(() => false).map((p) => ({ ...p, icmp: bad }));
+    expect(diagnose({ ...base, pairs }).verdict).toMatchObject({ level: 'warning', code: 'icmp-blocked' });
+  });
+  it('no tasks, no common network, no name', () => {
+    expect(diagnose({ ...base, targetTasks: 0 }).verdict.code).toBe('no-target-tasks');
+    expect(diagnose({ ...base, network: undefined }).verdict.code).toBe('no-common-network');
+    const unresolved = sources.map((s) => ({ ...s, dns: [{ name: 'b', addresses: [] }, { name: 'tasks.b', addresses: [] }] }));
+    expect(diagnose({ ...base, sources: unresolved, pairs: grid(() => true) }).findings.map((f) => f.code)).toContain('name-does-not-resolve');
+  });
+});
+
+describe('probe script and parser', () => {
+  it('passes names and IPs as arguments, never inside the script', () => {
+    const argv = probeArgv('x$(id)', 80, ['10.0.0.1']);
+    expect(argv[1]).toBe(PROBE_SCRIPT);
+    expect(PROBE_SCRIPT).not.toContain('x$(id)');
+    expect(argv.slice(2)).toEqual(['archipelago-probe', 'x$(id)', '80', '10.0.0.1']);
+  });
+  it('parses each line form and ignores anything else', () => {
+    const out = parseProbeOutput(['dns b 10.0.0.2 10.0.0.3 ', 'dns tasks.b ', 'tcp 10.0.0.2 80 0 100.10 100.11 ', "tcp 10.0.0.3 80 1 100.10 100.10 nc: can't connect to remote host (10.0.0.3): Connection refused", 'icmp 10.0.0.2 0 time=0.123 ms', 'icmp 10.0.0.3 1 ', 'garbage line', 'tcp short'].join('\n'));
+    expect(out.dns.get('b')).toEqual(['10.0.0.2', '10.0.0.3']);
+    expect(out.dns.get('tasks.b')).toEqual([]);
+    expect(out.tcp.get('10.0.0.2')).toMatchObject({ result: 'ok', ms: 10 });
+    expect(out.tcp.get('10.0.0.3')?.result).toBe('refused');
+    expect(out.icmp.get('10.0.0.2')).toMatchObject({ result: 'ok', ms: 0.123 });
+    expect(out.icmp.get('10.0.0.3')?.result).toBe('failed');
+    expect(out.tcp.size).toBe(2);
+  });
+});
