@@ -15,6 +15,7 @@ import { ServiceService } from './services/service-service';
 import { ServiceLogs } from './services/service-logs';
 import { ImageService } from './images/image-service';
 import { CheckService } from './checks/check-service';
+import { ConsoleService } from './console/console-service';
 
 export interface EngineOptions {
   configDir: string;
@@ -60,6 +61,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const services = new ServiceService(hosts, model, changing);
   const logs = new ServiceLogs(hosts, opts.emit);
   const checks = new CheckService(hosts, model, opts.emit);
+  const consoles = new ConsoleService(hosts, model, opts.emit);
   await hosts.start(opts.connectOnStart ?? true);
   cluster.start();
 
@@ -73,6 +75,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     ...logs.handlers,
     ...new ImageService(hosts).handlers,
     ...checks.handlers,
+    ...consoles.handlers,
   };
   return {
     handlers,
@@ -81,6 +84,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     dispose: () => {
       logs.stopAll();
       checks.stopAll();
+      consoles.closeAll();
       cluster.stop();
       hosts.close();
     },

@@ -2,12 +2,16 @@
 // and a type for its result; IPC handlers, the preload, the HTTP/WS server and the renderer's
 // client are all derived from this map, so a signature is written once.
 import type { z } from 'zod';
-import type { AppInfo, CheckResult, ClusterModel, ConnectionTest, HostAddress, HostView, ImageView, ImportCandidates, JoinResult, LogLine, NetworkDetail, OperationResult, ProbeResult, ServiceTask } from './model';
+import type { AppInfo, CheckResult, CliCommand, ClusterModel, ConnectionTest, HostAddress, HostView, ImageView, ImportCandidates, JoinResult, LogLine, NetworkDetail, OperationResult, ProbeResult, ServiceTask } from './model';
 import {
   byId,
   checkMatrixInput,
   checkRunInput,
   checkWatchInput,
+  consoleCloseInput,
+  consoleInput,
+  consoleOpenInput,
+  consoleResizeInput,
   watchIdInput,
   byNetwork,
   byService,
@@ -78,6 +82,10 @@ export const contract = {
   'checks:matrix': method(checkMatrixInput, 'checks:run for every ordered pair of services on a network.').returns<{ network: string; services: string[]; results: CheckResult[] }>(),
   'checks:watch': method(checkWatchInput, 'Repeats a check every intervalSec seconds; each result arrives as a checks:result event until checks:watchStop.').returns<{ watchId: string }>(),
   'checks:watchStop': method(watchIdInput, 'Stops a repeating check.').returns<{ stopped: boolean }>(),
+  'console:open': method(consoleOpenInput, 'Opens a shell (bash, else sh) in a running task, on its node, over that node’s SSH connection; output arrives as console:output events.').returns<{ consoleId: string; shell: string; node: string; command: CliCommand }>(),
+  'console:input': method(consoleInput, 'Types into an open console.').returns<{ ok: true }>(),
+  'console:resize': method(consoleResizeInput, 'Tells an open console its terminal size.').returns<{ ok: true }>(),
+  'console:close': method(consoleCloseInput, 'Closes a console (ends its shell).').returns<{ closed: boolean }>(),
   'cluster:snapshot': method(noInput, 'The whole cluster as one model: hosts, nodes, networks, services, tasks, containers.').returns<ClusterModel>(),
 } as const;
 

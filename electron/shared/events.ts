@@ -10,6 +10,10 @@ export interface EventMap {
   'cluster:changed': { model: ClusterModel };
   /** New lines of a followed service log (batched). */
   'logs:lines': { streamId: string; lines: LogLine[] };
+  /** Output of an open console (terminal bytes as UTF-8 text). */
+  'console:output': { consoleId: string; data: string };
+  /** An open console ended. */
+  'console:exit': { consoleId: string; message: string };
   /** One round of a repeating check (or why it could not run). */
   'checks:result': { watchId: string; result?: CheckResult; error?: { message: string; hint?: string } };
   /** Progress of a multi-host operation, host by host. */

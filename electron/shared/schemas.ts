@@ -261,3 +261,12 @@ export const checkRunInput = z.object(checkTarget).strict();
 export const checkMatrixInput = z.object({ network: networkRef, port: port.optional(), helperImage: imageRef.optional() }).strict();
 export const checkWatchInput = z.object({ ...checkTarget, intervalSec: z.number().int().min(2, 'must be at least 2 seconds').max(3600).default(5) }).strict();
 export const watchIdInput = z.object({ watchId: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be a watch id from checks:watch') }).strict();
+
+// ---- Console ----------------------------------------------------------------------------------
+
+const termSize = { cols: z.number().int().min(10).max(500).default(100), rows: z.number().int().min(5).max(200).default(30) };
+const consoleId = z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be a console id from console:open');
+export const consoleOpenInput = z.object({ taskId: z.string().regex(/^[a-z0-9]{6,64}$/, 'must be a task id'), ...termSize }).strict();
+export const consoleInput = z.object({ consoleId, data: z.string().max(65_536) }).strict();
+export const consoleResizeInput = z.object({ consoleId, ...termSize }).strict();
+export const consoleCloseInput = z.object({ consoleId }).strict();

@@ -1,6 +1,6 @@
 import { createRouter, createWebHashHistory } from 'vue-router';
 import HostsPage from './pages/HostsPage.vue';
-import PlannedPage from './pages/PlannedPage.vue';
+import ChecksPage from './pages/ChecksPage.vue';
 import ClusterPage from './pages/ClusterPage.vue';
 import MapPage from './pages/MapPage.vue';
 import MapBenchPage from './pages/MapBenchPage.vue';
@@ -19,7 +19,7 @@ export const createAppRouter = () =>
     { path: '/bench/map', component: MapBenchPage, meta: { title: 'Map benchmark' } },
     { path: '/networks', component: NetworksPage, meta: { title: 'Networks' } },
     { path: '/services', component: ServicesPage, meta: { title: 'Services' } },
-    { path: '/checks', component: PlannedPage, meta: { title: 'Checks', planned: 'checks' } },
+    { path: '/checks', component: ChecksPage, meta: { title: 'Checks' } },
     { path: '/:rest(.*)*', redirect: '/hosts' },
   ],
 });

@@ -153,3 +153,36 @@ describe('connectivity checks', () => {
     expect(m.results.find((r) => r.to === 'api')?.verdict.code).toBe('no-target-tasks');
   });
 });
+
+describe('console', () => {
+  it('opens a shell in a task on another host, runs hostname in it, and closes', async () => {
+    const model = await t.call('cluster:snapshot', {});
+    const h3 = model.nodes.find((n) => n.hostname === 'h3')!;
+    const fe = model.services.find((s) => s.name === 'frontend')!;
+    const task = model.tasks.find((k) => k.serviceId === fe.id && k.nodeId === h3.id && k.state === 'running')!;
+    const { consoleId, shell, node, command } = await t.call('console:open', { taskId: task.id, cols: 80, rows: 24 });
+    expect({ shell, node }).toEqual({ shell: '/bin/sh', node: 'h3' });
+    expect(command.text).toMatch(/docker -H ssh:\/\/root@172\.31\.250\.13 exec -it \w{12} \/bin\/sh/);
+    const output = () => t.events.filter((e) => e.name === 'console:output' && (e.payload as { consoleId: string }).consoleId === consoleId).map((e) => (e.payload as { data: string }).data).join('');
+    await t.call('console:resize', { consoleId, cols: 120, rows: 40 });
+    await t.call('console:input', { consoleId, data: 'hostname; stty size\n' });
+    const containerHostname = task.containerId!.slice(0, 12);
+    await expect.poll(output, { timeout: 10_000 }).toContain(containerHostname);
+    await expect.poll(output, { timeout: 10_000 }).toContain('40 120');
+    expect((await t.call('console:close', { consoleId })).closed).toBe(true);
+    expect(await t.fail('console:input', { consoleId, data: 'x' })).toMatchObject({ code: 'not-found' });
+  });
+
+  it('says clearly when the image has no shell', async () => {
+    await t.call('services:create', { name: 'bareone', image: 'lab/bare', replicas: 1 });
+    let task;
+    for (const deadline = Date.now() + 60_000; !task && Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
+      const m = await t.call('cluster:snapshot', {});
+      const s = m.services.find((x) => x.name === 'bareone');
+      task = m.tasks.find((k) => k.serviceId === s?.id && k.state === 'running');
+    }
+    const err = await t.fail('console:open', { taskId: task!.id });
+    expect(err.message).toContain('has no shell');
+    expect(err.hint).toContain('checks');
+  });
+});
