@@ -1,12 +1,12 @@
 // The map: a service dragged onto a network bridge is attached, as the docker CLI confirms.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { HostView } from '../../electron/shared/model';
 import type { LabHostEnv } from '../lab/lab';
 import { labHosts, leaveSwarmEverywhere, sshRun } from '../support/lab';
 import { openApp, screenshot, type OpenApp } from '../support/browser';
 import { apiCall } from '../support/serve';
 import { tempDir } from '../support/temp-dir';
+import { swarmOfThree } from '../support/stage';
 
 let app: OpenApp;
 let page: Page;
@@ -24,19 +24,7 @@ beforeAll(async () => {
   page = app.page;
   // The stage, set through the API: three trusted hosts, a swarm, two overlays, two services.
   const call = <T>(m: string, i: unknown) => apiCall<T>(app.served, m, i);
-  const ids: string[] = [];
-  for (const h of lab) ids.push((await call<HostView>('hosts:add', { name: h.name, address: h.address, auth: { kind: 'key', keyPath: h.keyPath } })).id);
-  for (const [i, id] of ids.entries()) {
-    for (let n = 0; n < 100; n++) {
-      const v = (await call<HostView[]>('hosts:list', {})).find((x) => x.id === id)!;
-      if (v.status === 'host-key-unknown') break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    await call('hosts:trust', { id, fingerprint: lab[i].hostKeyFingerprint });
-  }
-  for (let n = 0; n < 100 && (await call<HostView[]>('hosts:list', {})).some((v) => v.status !== 'connected'); n++) await new Promise((r) => setTimeout(r, 50));
-  await call('swarm:init', { id: ids[0], advertiseAddr: lab[0].address });
-  await call('swarm:join', { managerId: ids[0], joins: ids.slice(1).map((id) => ({ id, role: 'worker' })) });
+  await swarmOfThree(app.served, lab);
   await call('networks:create', { name: 'appnet', attachable: true, subnet: '10.88.0.0/24' });
   await call('networks:create', { name: 'secnet', encrypted: true });
   await call('services:create', { name: 'backend', image: 'lab/web', replicas: 3, networks: ['appnet'] });

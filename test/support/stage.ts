@@ -1,0 +1,27 @@
+// Setting the stage for an e2e test through the API (the test itself then clicks): the lab's
+// hosts added and trusted after comparing fingerprints, and a swarm of all three.
+import type { HostView } from '../../electron/shared/model';
+import type { LabHostEnv } from '../lab/lab';
+import { apiCall, type Served } from './serve';
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function connectLabHosts(served: Served, lab: LabHostEnv[]): Promise<string[]> {
+  const call = <T>(m: string, i: unknown) => apiCall<T>(served, m, i);
+  const ids: string[] = [];
+  for (const h of lab) ids.push((await call<HostView>('hosts:add', { name: h.name, address: h.address, auth: { kind: 'key', keyPath: h.keyPath } })).id);
+  for (const [i, id] of ids.entries()) {
+    for (let n = 0; n < 100 && (await call<HostView[]>('hosts:list', {})).find((x) => x.id === id)!.status !== 'host-key-unknown'; n++) await pause(50);
+    await call('hosts:trust', { id, fingerprint: lab[i].hostKeyFingerprint });
+  }
+  for (let n = 0; n < 100 && (await call<HostView[]>('hosts:list', {})).some((v) => v.status !== 'connected'); n++) await pause(50);
+  return ids;
+}
+
+/** The lab's hosts connected, h1 the manager, the others workers. */
+export async function swarmOfThree(served: Served, lab: LabHostEnv[]): Promise<string[]> {
+  const ids = await connectLabHosts(served, lab);
+  await apiCall(served, 'swarm:init', { id: ids[0], advertiseAddr: lab[0].address });
+  await apiCall(served, 'swarm:join', { managerId: ids[0], joins: ids.slice(1).map((id) => ({ id, role: 'worker' })) });
+  return ids;
+}
