@@ -59,8 +59,24 @@ describe('Checks', () => {
   it('watches the check and draws the latency history', async () => {
     await page.getByTestId('check-watch').click();
     await expect.poll(() => page.getByTestId('latency-chart').locator('polyline').getAttribute('points'), { timeout: 20_000 }).toMatch(/\d+(\.\d+)?,\d+(\.\d+)? \d/);
+    // The watch goes on while the map draws the checked edge.
+    await page.getByTestId('nav-map').click();
+    await page.getByTestId('watching').waitFor();
+    await page.locator('.vue-flow__edge.check.ok').waitFor({ timeout: 15_000 });
+    await page.getByTestId('nav-checks').click();
     await page.getByTestId('check-stop').click();
     await page.getByTestId('check-watch').waitFor();
+  });
+
+  it('draws a broken edge in red on the map', async () => {
+    await page.getByLabel('Port').fill('81');
+    await page.getByLabel('Port').press('Tab');
+    await page.getByTestId('check-run').click();
+    await page.getByTestId('verdict-port-refused').waitFor({ timeout: 20_000 });
+    await page.getByTestId('nav-map').click();
+    await page.locator('.vue-flow__edge.check.error').waitFor({ timeout: 15_000 });
+    await page.waitForTimeout(300);
+    await screenshot(page, 'map-broken-edge');
   });
 
   it('opens a console in a task on another host and runs hostname in it', async () => {
