@@ -71,7 +71,7 @@ export const contract = {
   'images:list': method(noInput, 'Image tags present on the connected hosts, each with the hosts that have it (those on every host first).').returns<ImageView[]>(),
   'services:create': method(serviceCreateInput, 'Creates a service: image, replicas or global, networks, endpoint mode, published ports, env, command, constraints.').returns<OperationResult & { id: string }>(),
   'services:scale': method(serviceScaleInput, 'Sets the number of replicas of a replicated service.').returns<OperationResult>(),
-  'services:update': method(serviceUpdateInput, 'Changes a service’s image, environment or command (a rolling update).').returns<OperationResult>(),
+  'services:update': method(serviceUpdateInput, 'Changes a service’s image, environment, command (a rolling update) or endpoint mode (vip/dnsrr).').returns<OperationResult>(),
   'services:remove': method(byService, 'Removes a service and its tasks.').returns<OperationResult>(),
   'services:tasks': method(byService, 'A service’s tasks: node, state, error and IPs.').returns<ServiceTask[]>(),
   'services:logs': method(serviceLogsInput, 'The last lines of a service’s logs from all its tasks on any node; with follow, new lines arrive as logs:lines events until services:logsStop.').returns<{ lines: LogLine[]; streamId?: string }>(),

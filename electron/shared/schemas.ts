@@ -235,7 +235,9 @@ export const serviceCreateInput = z
   });
 
 export const serviceScaleInput = z.object({ service: serviceRef, replicas }).strict();
-export const serviceUpdateInput = z.object({ service: serviceRef, image: imageRef.optional(), env: z.array(envVar).max(200).optional(), command: argv.optional() }).strict();
+export const serviceUpdateInput = z
+  .object({ service: serviceRef, image: imageRef.optional(), env: z.array(envVar).max(200).optional(), command: argv.optional(), endpointMode: z.enum(['vip', 'dnsrr']).optional() })
+  .strict();
 /** `preview`: only return what would be done (the CLI equivalent), for a confirmation. */
 export const serviceNetworkInput = z.object({ service: serviceRef, network: networkRef, preview: z.boolean().default(false) }).strict();
 export const byService = z.object({ service: serviceRef }).strict();

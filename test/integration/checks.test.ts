@@ -81,6 +81,14 @@ describe('connectivity checks', () => {
     expect(r.sources[0].dns.find((d) => d.name === 'api')?.addresses).toEqual([r.vip]);
   });
 
+  it('switching the target to dnsrr makes it reachable by name', async () => {
+    const res = await t.call('services:update', { service: 'api', endpointMode: 'dnsrr' });
+    expect(res.commands[0].text).toContain('service update --detach --endpoint-mode dnsrr api');
+    expect(await cli(0, ['docker', 'service', 'inspect', 'api', '--format', '{{.Spec.EndpointSpec.Mode}}'])).toBe('dnsrr');
+    const r = await checkUntil({ from: 'frontend', to: 'api', port: 80 }, 'reachable', 60_000);
+    expect(r.vip).toBeUndefined();
+  });
+
   it('a port with nothing listening is reported as refused', async () => {
     const r = await checkUntil({ from: 'frontend', to: 'backend', port: 81 }, 'port-refused');
     expect(r.verdict.title).toContain('port 81');

@@ -81,7 +81,7 @@ export class ServiceService {
         return { message: `${name}: ${current.Spec.Mode.Replicated.Replicas} → ${replicas} replicas`, commands: [dockerCommand(session.host, ['service', 'scale', '--detach', `${name}=${replicas}`])] };
       }),
 
-    'services:update': async ({ service, image, env, command }) =>
+    'services:update': async ({ service, image, env, command, endpointMode }) =>
       this.changing(async () => {
         const { session } = await pickManager(this.hosts);
         const args: CliArg[] = ['service', 'update', '--detach'];
@@ -102,7 +102,15 @@ export class ServiceService {
             c.Args = command;
             args.push('--args', command.map((a) => (/^[\w./:=@-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' '));
           }
-          spec.TaskTemplate.ForceUpdate = (spec.TaskTemplate.ForceUpdate ?? 0) + (image || env || command ? 0 : 1);
+          if (endpointMode) {
+            // dnsrr cannot keep ports published through the routing mesh: refuse before changing anything.
+            if (endpointMode === 'dnsrr' && ((spec.EndpointSpec?.Ports ?? []) as Any[]).some((p) => p.PublishedPort)) {
+              throw new ApiError('invalid-input', 'endpointMode: dnsrr cannot be used while ports are published through the routing mesh', { field: 'endpointMode', hint: 'Remove the published ports first, or keep vip.' });
+            }
+            spec.EndpointSpec = { ...(spec.EndpointSpec ?? {}), Mode: endpointMode };
+            args.push('--endpoint-mode', endpointMode);
+          }
+          spec.TaskTemplate.ForceUpdate = (spec.TaskTemplate.ForceUpdate ?? 0) + (image || env || command || endpointMode ? 0 : 1);
         });
         args.push(current.Spec.Name);
         return { message: `Updating ${current.Spec.Name}: its tasks roll to the new spec`, commands: [dockerCommand(session.host, args)] };
