@@ -1,6 +1,7 @@
 import { createRouter, createWebHashHistory } from 'vue-router';
 import HostsPage from './pages/HostsPage.vue';
 import ChecksPage from './pages/ChecksPage.vue';
+import LearnPage from './pages/LearnPage.vue';
 import ClusterPage from './pages/ClusterPage.vue';
 import MapPage from './pages/MapPage.vue';
 import MapBenchPage from './pages/MapBenchPage.vue';
@@ -20,6 +21,7 @@ export const createAppRouter = () =>
     { path: '/networks', component: NetworksPage, meta: { title: 'Networks' } },
     { path: '/services', component: ServicesPage, meta: { title: 'Services' } },
     { path: '/checks', component: ChecksPage, meta: { title: 'Checks' } },
+    { path: '/learn', component: LearnPage, meta: { title: 'Learn: the overlay exercise' } },
     { path: '/:rest(.*)*', redirect: '/hosts' },
   ],
 });

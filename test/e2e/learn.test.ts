@@ -1,0 +1,107 @@
+// The seed's practice exercise replayed on a fresh lab through the Learn page by clicking only,
+// then confirmed with the docker CLI. A screenshot of every step.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { LabHostEnv } from '../lab/lab';
+import { labHosts, leaveSwarmEverywhere, sshRun } from '../support/lab';
+import { openApp, screenshot, type OpenApp } from '../support/browser';
+import { addLabHostThroughUi } from '../support/ui';
+import { tempDir } from '../support/temp-dir';
+
+let app: OpenApp;
+let page: Page;
+let lab: LabHostEnv[];
+let cleanup: () => Promise<void>;
+
+beforeAll(async () => {
+  lab = await labHosts();
+  await leaveSwarmEverywhere(lab);
+  const t = await tempDir();
+  cleanup = t.cleanup;
+  app = await openApp(t.dir, {}, { width: 1360, height: 1100 });
+  page = app.page;
+});
+
+afterAll(async () => {
+  await app?.close();
+  await cleanup?.();
+  await leaveSwarmEverywhere(lab);
+});
+
+const step = (id: string) => page.getByTestId(`learn-step-${id}`);
+const done = (id: string) => step(id).locator('.n-tag', { hasText: '✓' }).waitFor({ timeout: 60_000 });
+async function shot(n: number, id: string, suffix = '') {
+  await page.waitForTimeout(200);
+  await step(id).scrollIntoViewIfNeeded();
+  await screenshot(page, `learn-${n}-${id}${suffix}`);
+}
+
+describe('Learn: the overlay practice exercise', () => {
+  it('connects the three lab hosts (step 1)', async () => {
+    await page.getByTestId('nav-learn').click();
+    await step('hosts').waitFor();
+    expect(await step('swarm').textContent()).toContain('locked');
+    await page.getByTestId('nav-hosts').click();
+    for (const h of lab) await addLabHostThroughUi(page, h);
+    await page.getByTestId('nav-learn').click();
+    await done('hosts');
+    await shot(1, 'hosts');
+  });
+
+  it('initializes the swarm and joins the others (steps 2-3)', async () => {
+    await page.getByTestId('learn-run-swarm').click();
+    await done('swarm');
+    await shot(2, 'swarm');
+    await page.getByTestId('learn-run-join').click();
+    await done('join');
+    await shot(3, 'join');
+  });
+
+  it('creates appnet, deploys frontend and backend, scales both (steps 4-6)', async () => {
+    await page.getByTestId('learn-run-network').click();
+    await done('network');
+    await shot(4, 'network');
+    expect(await page.locator('#learn-image').inputValue()).toBe('lab/web:latest');
+    await page.getByTestId('learn-run-deploy').click();
+    await done('deploy');
+    await shot(5, 'deploy');
+    await page.getByTestId('learn-run-scale').click();
+    await done('scale');
+    await shot(6, 'scale');
+  });
+
+  it('inspects the network and tests frontend -> backend by name (steps 7-8)', async () => {
+    await page.getByTestId('learn-run-inspect').click();
+    await done('inspect');
+    await step('inspect').getByTestId('network-details').waitFor();
+    await shot(7, 'inspect');
+    await page.getByTestId('learn-run-test').click();
+    // In vip mode this lab's kernel (no IPVS) breaks the VIP: the step says so and offers dnsrr.
+    await step('test').locator('[data-testid^="verdict-"]').waitFor({ timeout: 30_000 });
+    if (await page.getByTestId('verdict-vip-unreachable').isVisible()) {
+      await shot(8, 'test', '-vip');
+      await page.getByTestId('learn-use-dnsrr').click();
+    }
+    for (let n = 0; n < 20 && !(await page.getByTestId('learn-complete').isVisible()); n++) {
+      await page.getByTestId('learn-run-test').click();
+      await step('test').locator('[data-testid^="verdict-"]').waitFor({ timeout: 30_000 });
+      await page.waitForTimeout(1000);
+    }
+    await page.getByTestId('learn-complete').waitFor();
+    await page.getByTestId('verdict-reachable').waitFor();
+    await shot(8, 'test');
+    expect(app.pageErrors).toEqual([]);
+  });
+
+  it('left what the exercise asks for, as the docker CLI sees it', async () => {
+    const cli = (args: string[]) => sshRun(lab[0], args);
+    expect((await cli(['docker', 'node', 'ls', '--format', "'{{.Hostname}} {{.Status}}'"])).split('\n').sort()).toEqual(['h1 Ready', 'h2 Ready', 'h3 Ready']);
+    expect(await cli(['docker', 'network', 'inspect', 'appnet', '--format', '{{.Driver}}'])).toBe('overlay');
+    for (const s of ['frontend', 'backend']) {
+      const running = (await cli(['docker', 'service', 'ps', s, '--filter', 'desired-state=running', '--format', "'{{.Node}} {{.CurrentState}}'"])).split('\n').filter((l) => l.includes('Running'));
+      expect(running.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(running.map((l) => l.split(' ')[0])).size).toBeGreaterThanOrEqual(2);
+      expect(await cli(['docker', 'service', 'inspect', s, '--format', "'{{range .Spec.TaskTemplate.Networks}}{{.Target}}{{end}}'"])).toBe(await cli(['docker', 'network', 'inspect', 'appnet', '--format', '{{.Id}}']));
+    }
+  });
+});
