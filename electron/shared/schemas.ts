@@ -272,3 +272,8 @@ export const consoleOpenInput = z.object({ taskId: z.string().regex(/^[a-z0-9]{6
 export const consoleInput = z.object({ consoleId, data: z.string().max(65_536) }).strict();
 export const consoleResizeInput = z.object({ consoleId, ...termSize }).strict();
 export const consoleCloseInput = z.object({ consoleId }).strict();
+
+/** What `npm run lab -- env` prints: the lab's hosts, with host key fingerprints read from the lab's own files. */
+export const labEnvInput = z
+  .array(z.object({ name: hostName, address: z.string().min(1), port: z.number().int().min(1).max(65535), user: z.string().min(1), keyPath: z.string().min(1), hostKeyFingerprint: fingerprint }))
+  .min(1, 'lists no hosts');

@@ -5,7 +5,6 @@ import type { Page } from 'playwright-core';
 import type { LabHostEnv } from '../lab/lab';
 import { labHosts, leaveSwarmEverywhere, sshRun } from '../support/lab';
 import { openApp, screenshot, type OpenApp } from '../support/browser';
-import { addLabHostThroughUi } from '../support/ui';
 import { tempDir } from '../support/temp-dir';
 
 let app: OpenApp;
@@ -41,8 +40,20 @@ describe('Learn: the overlay practice exercise', () => {
     await page.getByTestId('nav-learn').click();
     await step('hosts').waitFor();
     expect(await step('swarm').textContent()).toContain('locked');
+    // "Add lab hosts": paste what `npm run lab -- env` prints. A wrong fingerprint is refused.
     await page.getByTestId('nav-hosts').click();
-    for (const h of lab) await addLabHostThroughUi(page, h);
+    await page.getByTestId('lab-hosts').click();
+    const tampered = lab.map((h, i) => (i === 0 ? { ...h, hostKeyFingerprint: `SHA256:${'A'.repeat(43)}` } : h));
+    await page.getByLabel('Output of npm run lab -- env').fill(JSON.stringify(tampered));
+    await page.getByTestId('lab-add').click();
+    await expect.poll(() => page.getByTestId('lab-dialog').textContent(), { timeout: 30_000 }).toMatch(/h1: .*fingerprint[\s\S]*h3: added/i);
+    expect(await page.getByTestId('host-key-dialog').count()).toBe(0);
+    await screenshot(page, 'lab-hosts-refused');
+    await page.getByLabel('Output of npm run lab -- env').fill(JSON.stringify(lab));
+    await page.getByTestId('lab-add').click();
+    await page.getByTestId('lab-dialog').waitFor({ state: 'detached', timeout: 30_000 });
+    expect(await page.getByTestId('host-key-dialog').count()).toBe(0);
+    for (const h of lab) await page.getByTestId(`host-card-${h.name}`).getByTestId('engine-version').waitFor({ timeout: 20_000 });
     await page.getByTestId('nav-learn').click();
     await done('hosts');
     await shot(1, 'hosts');
