@@ -7,8 +7,9 @@
 //      and a check that it left the machine's namespaces and links as they were
 // Closes with one line "N passed, N failed".
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { README_SHOTS } from './readme-screenshots.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const ARTIFACTS = path.join(ROOT, 'test', 'artifacts');
@@ -84,6 +85,14 @@ function vitest(project) {
   return ok;
 }
 
+/** The README's screenshots, fresh from this e2e run (see test/readme-screenshots.mjs). */
+function copyReadmeScreenshots() {
+  const dir = path.join(ROOT, 'docs', 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  for (const name of README_SHOTS) copyFileSync(path.join(ARTIFACTS, `${name}.png`), path.join(dir, `${name}.png`));
+  console.log(`copied ${README_SHOTS.length} screenshots into docs/screenshots`);
+}
+
 function networkState() {
   const netns = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).trim();
   const links = execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' })
@@ -122,7 +131,7 @@ if (!isRoot || process.platform !== 'linux') {
   log('lab up');
   if (step('lab up', labCommand('up', '--hosts', '3'))) {
     vitest('integration');
-    if (built) vitest('e2e');
+    if (built && vitest('e2e')) copyReadmeScreenshots();
   }
   log('lab down');
   step('lab down', labCommand('down'));

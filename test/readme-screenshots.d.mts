@@ -1,0 +1,1 @@
+export declare const README_SHOTS: string[];

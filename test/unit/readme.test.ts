@@ -1,0 +1,25 @@
+// The README shows only pictures the e2e suite takes (copied by npm test after a passing run).
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { README_SHOTS } from '../readme-screenshots.mjs';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+describe('README screenshots', () => {
+  it('come from the e2e run and exist', () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const used = [...readme.matchAll(/\]\(docs\/screenshots\/([\w-]+)\.png\)/g)].map((m) => m[1]);
+    expect(used.length).toBeGreaterThanOrEqual(8);
+    for (const name of used) {
+      expect(README_SHOTS, `${name}.png is not one the e2e run copies`).toContain(name);
+      expect(existsSync(path.join(ROOT, 'docs', 'screenshots', `${name}.png`)), name).toBe(true);
+    }
+    // …and every one of them is really taken by an e2e test.
+    const e2e = ['hosts', 'cluster', 'map', 'networks-services', 'checks', 'learn'].map((f) => readFileSync(path.join(ROOT, 'test', 'e2e', `${f}.test.ts`), 'utf8')).join('\n');
+    for (const name of README_SHOTS) {
+      const learn = /^learn-(\d)-(\w+)$/.exec(name);
+      expect(learn ? e2e.includes(`shot(${learn[1]}, '${learn[2]}')`) : e2e.includes(`screenshot(page, '${name}')`), `no e2e test takes ${name}`).toBe(true);
+    }
+  });
+});
