@@ -131,6 +131,7 @@ if (!isRoot || process.platform !== 'linux') {
   log('lab up');
   if (step('lab up', labCommand('up', '--hosts', '3'))) {
     vitest('integration');
+    vitest('faults');
     if (built && vitest('e2e')) copyReadmeScreenshots();
   }
   log('lab down');

@@ -245,6 +245,11 @@ export interface ContainerView {
 export interface ClusterModel {
   /** The swarm the managers among the hosts belong to; null when there is none yet. */
   swarm: { id: string; createdAt: string; managerHostIds: string[] } | null;
+  /**
+   * Connected hosts are in a swarm but no manager among the hosts answers: the swarm cannot be
+   * read or changed until one is back (its tasks keep running).
+   */
+  noReachableManager?: { hostIds: string[]; managerAddrs: string[] };
   hosts: ClusterHostView[];
   nodes: SwarmNodeView[];
   networks: NetworkView[];

@@ -10,7 +10,7 @@ import { LAB_IMAGES, importImages } from './images';
 import { isAlive, killAll, processesOfNetns, netnsIdentity } from './processes';
 import { run, succeeds, sleep, waitFor } from './sys';
 
-const PID_FILE = 'engine.pid';
+export const PID_FILE = 'engine.pid';
 
 export async function hostIsHealthy(h: LabHost): Promise<boolean> {
   if (!netnsIdentity(h.netns)) return false;

@@ -98,7 +98,14 @@ export async function readCluster(hosts: HostService): Promise<ClusterModel> {
   const managers = per.filter((p) => p.info?.Swarm?.ControlAvailable);
   const manager = managers[0];
   const model: ClusterModel = { swarm: null, hosts: hostViews, nodes: [], networks: [], services: [], tasks: [], containers, updatedAt: new Date().toISOString() };
-  if (!manager) return model;
+  if (!manager) {
+    const members = per.filter((p) => p.info?.Swarm?.LocalNodeState === 'active');
+    if (members.length) {
+      const addrs = members.flatMap((p) => ((p.info!.Swarm.RemoteManagers ?? []) as Any[]).map((m) => String(m.Addr)));
+      model.noReachableManager = { hostIds: members.map((p) => p.record.id), managerAddrs: [...new Set(addrs)] };
+    }
+    return model;
+  }
   try {
     const [swarm, nodes, networks, services, tasks] = await manager.session.run((d) =>
       Promise.all([d.swarmInspect(), d.listNodes(), d.listNetworks({ filters: { scope: ['swarm'] } }), d.listServices(), d.listTasks()]),

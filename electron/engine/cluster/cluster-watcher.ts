@@ -110,6 +110,8 @@ export class ClusterWatcher {
           stream.on('data', () => this.poke());
           const ended = () => {
             if (this.streams.get(id)?.stream === stream) this.streams.delete(id);
+            // A stream ends when dockerd stops or the link drops: find out which at once.
+            session.checkSoon();
             this.poke();
           };
           stream.on('end', ended);

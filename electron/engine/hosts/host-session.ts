@@ -179,6 +179,11 @@ export class HostSession {
     this.healthTimer.unref();
   }
 
+  /** Something suggests Docker went away (its event stream ended): check now, not at the next tick. */
+  checkSoon(): void {
+    if (this.live && !this.closed && this.healthTimer) this.scheduleHealth(0);
+  }
+
   private stopHealth(): void {
     if (this.healthTimer) clearTimeout(this.healthTimer);
     this.healthTimer = null;

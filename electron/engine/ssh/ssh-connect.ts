@@ -187,8 +187,10 @@ async function connectHop(ep: Endpoint, sock: Duplex, auth: Partial<ConnectConfi
       username: ep.user,
       ...auth,
       readyTimeout: opts.timeoutMs ?? 10_000,
-      keepaliveInterval: 5_000,
-      keepaliveCountMax: 3,
+      // A silent link (cable out, host frozen) is declared dead after ~3 s × 2 unanswered
+      // keep-alives, which fails the calls waiting on it instead of leaving them hanging.
+      keepaliveInterval: 3_000,
+      keepaliveCountMax: 2,
       hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
         opts.knownHosts
           .check(ep.address, ep.port, key)

@@ -11,6 +11,13 @@ export async function pickManager(hosts: HostService): Promise<{ session: HostSe
   const infos = await Promise.all(candidates.map((s) => s.run((d) => d.info()).then((info) => ({ session: s, info }), () => null)));
   const managers = infos.filter((x): x is { session: HostSession; info: Info } => Boolean(x?.info.Swarm?.ControlAvailable));
   if (managers.length === 0) {
+    const members = infos.filter((x) => x?.info.Swarm?.LocalNodeState === 'active');
+    if (members.length) {
+      const addrs = [...new Set(members.flatMap((m) => ((m!.info.Swarm.RemoteManagers ?? []) as { Addr: string }[]).map((r) => r.Addr)))];
+      throw new ApiError('unreachable', `the swarm has no reachable manager (its managers: ${addrs.join(', ') || 'unknown'})`, {
+        hint: 'Reconnect a manager host (Hosts page), or fix its network. Running tasks keep running; changes to the swarm wait for a manager.',
+      });
+    }
     throw new ApiError('conflict', 'no reachable swarm manager among the connected hosts', { hint: 'Create a swarm on the Cluster page first, or reconnect a manager host.' });
   }
   return managers[0];
