@@ -163,8 +163,9 @@ export const networkName = z
   .string()
   .trim()
   .min(1, 'must not be empty')
-  .max(64, 'must be at most 64 characters')
-  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'may contain only letters, digits, "_", "." and "-", starting with a letter or digit (no spaces)');
+  .max(63, 'must be at most 63 characters (a DNS label)')
+  // Swarm's own rule for overlay names (a DNS name component), checked here before any call.
+  .regex(/^[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*$/, 'may contain only letters, digits, "-" and "_", starting and ending with a letter or digit (no dots or spaces)');
 
 /** Service names become DNS names on the overlay: letters, digits and "-", not at the ends. */
 export const serviceName = z

@@ -132,6 +132,23 @@ describe('overlay networks and services', () => {
     await t.call('services:remove', { service: 'talker' });
   });
 
+  it('passes shell metacharacters in valid names, env, labels and arguments as data, never running them', async () => {
+    const marker = `/tmp/archipelago-pwned-${Date.now()}`;
+    const evil = [`$(touch ${marker})`, `; touch ${marker}`, `\`touch ${marker}\``, `| touch ${marker}`];
+    await t.call('networks:create', { name: 'meta_net-1x', labels: { 'a.b': evil[0] } });
+    await t.call('services:create', { name: 'meta-svc', image: 'lab/web', replicas: 1, env: evil.map((e, i) => `E${i}=${e}`), command: ['sh', '-c', 'sleep 1000', ...evil] });
+    await t.call('services:update', { service: 'meta-svc', env: [`X=${evil[1]}`] });
+    await t.call('checks:run', { from: 'frontend', to: 'meta-svc' }).catch(() => undefined);
+    // Stored literally by Docker…
+    expect(await cli(0, ['docker', 'network', 'inspect', 'meta_net-1x', '--format', "'{{index .Labels \"a.b\"}}'"])).toBe(evil[0]);
+    expect(await cli(0, ['docker', 'service', 'inspect', 'meta-svc', '--format', "'{{json .Spec.TaskTemplate.ContainerSpec.Args}}'"])).toBe(JSON.stringify(['sh', '-c', 'sleep 1000', ...evil]));
+    // …and run nowhere: not on any host, not here.
+    for (let i = 0; i < 3; i++) expect(await cli(i, ['test', '-e', marker, '&&', 'echo', 'yes', '||', 'echo', 'no'])).toBe('no');
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(marker)).toBe(false);
+    await t.call('services:remove', { service: 'meta-svc' });
+  });
+
   it('updates and removes a service', async () => {
     await t.call('services:update', { service: 'frontend', env: ['COLOR=blue'] });
     expect(await cli(0, ['docker', 'service', 'inspect', 'frontend', '--format', "'{{.Spec.TaskTemplate.ContainerSpec.Env}}'"])).toBe('[COLOR=blue]');

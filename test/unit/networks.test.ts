@@ -79,3 +79,12 @@ describe('service log frames', () => {
     });
   });
 });
+
+describe('overlay names', () => {
+  it('follow swarm’s rule (checked against dockerd 20.10: a_b, a-b, a__b ok; a.b, _ab, ab_, 64 chars refused)', async () => {
+    const { networkCreateInput } = await import('../../electron/shared/schemas');
+    const ok = (name: string) => networkCreateInput.safeParse({ name }).success;
+    for (const name of ['a_b', 'a-b', 'a__b', 'a_-b', 'appnet', 'x'.repeat(63)]) expect(ok(name), name).toBe(true);
+    for (const name of ['a.b', '_ab', 'ab_', 'x'.repeat(64), 'my net', '-a']) expect(ok(name), name).toBe(false);
+  });
+});
