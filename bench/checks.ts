@@ -2,17 +2,12 @@
 // each with TCP, ICMP and both DNS lookups per source) through the app, against the same probes
 // as a serial loop of `docker -H ssh://… exec` commands, as a user would script it. Medians of
 // three app runs; the CLI loop runs once (it is the slow side by far).
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { createEngine } from '../electron/engine/engine';
-import { createDispatch } from '../electron/shared/dispatch';
-import type { Method } from '../electron/shared/contract';
 import type { CheckResult, ClusterModel } from '../electron/shared/model';
 import { up } from '../test/lab/lab';
 import { labHosts, leaveSwarmEverywhere } from '../test/support/lab';
 import { median, round, table, timed } from './stats';
-import { dockerCliFor, trustedKnownHosts } from './transport-clients';
+import { dockerCliFor } from './transport-clients';
+import { benchEngine, formSwarm } from './bench-engine';
 
 const ROUNDS = 3;
 
@@ -20,21 +15,9 @@ export async function benchChecks(): Promise<void> {
   await up(3);
   const hosts = await labHosts();
   await leaveSwarmEverywhere(hosts);
-  const dir = await mkdtemp(path.join(tmpdir(), 'bench-checks-'));
-  await trustedKnownHosts(dir, hosts);
-  const engine = await createEngine({ configDir: dir, emit: () => {}, userKnownHosts: [] });
-  const dispatch = createDispatch(engine.handlers);
-  const call = async <T>(method: Method, input: unknown): Promise<T> => {
-    const res = await dispatch(method, input);
-    if (!res.ok) throw new Error(`${method}: ${res.error.message}`);
-    return res.result as T;
-  };
+  const { engine, call, ids } = await benchEngine('checks', hosts);
   try {
-    const ids: string[] = [];
-    for (const h of hosts) ids.push((await call<{ id: string }>('hosts:add', { name: h.name, address: h.address, auth: { kind: 'key', keyPath: h.keyPath } })).id);
-    for (const id of ids) await engine.hosts.sessionById(id).connection();
-    await call('swarm:init', { id: ids[0], advertiseAddr: hosts[0].address });
-    await call('swarm:join', { managerId: ids[0], joins: ids.slice(1).map((id) => ({ id, role: 'worker' })) });
+    await formSwarm(call, ids, hosts);
     await call('networks:create', { name: 'benchnet', subnet: '10.94.0.0/24' });
     await call('services:create', { name: 'backend', image: 'lab/web', replicas: 6, networks: ['benchnet'], endpointMode: 'dnsrr' });
     await call('services:create', { name: 'frontend', image: 'lab/web', replicas: 6, networks: ['benchnet'] });

@@ -1,10 +1,11 @@
 // npm run bench -- <name>: benchmarks that print ratios against baselines measured in the same run.
 import { benchChecks } from './checks';
+import { benchLoad } from './load';
 import { benchMap } from './map';
 import { benchSwarm } from './swarm';
 import { benchTransport } from './transport';
 
-const BENCHES: Record<string, () => Promise<void>> = { transport: benchTransport, swarm: benchSwarm, map: benchMap, checks: benchChecks };
+const BENCHES: Record<string, () => Promise<void>> = { transport: benchTransport, swarm: benchSwarm, map: benchMap, checks: benchChecks, load: benchLoad };
 
 const name = process.argv[2];
 const run = name ? BENCHES[name] : undefined;

@@ -1,16 +1,11 @@
 // npm run bench -- swarm: bootstrapping a 3-host swarm through the app (init, then both joins
 // in parallel, hosts already connected) against the same steps one after another with the
 // `docker -H ssh://` CLI. Each side runs five times from a clean lab; medians compared.
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { createEngine } from '../electron/engine/engine';
-import { createDispatch } from '../electron/shared/dispatch';
-import type { Method } from '../electron/shared/contract';
 import { up } from '../test/lab/lab';
 import { labHosts, sshRun } from '../test/support/lab';
 import { median, round, table, timed } from './stats';
-import { dockerCliFor, trustedKnownHosts } from './transport-clients';
+import { dockerCliFor } from './transport-clients';
+import { benchEngine } from './bench-engine';
 
 const ROUNDS = 5;
 
@@ -22,19 +17,7 @@ export async function benchSwarm(): Promise<void> {
   };
   await leaveAll();
 
-  const dir = await mkdtemp(path.join(tmpdir(), 'bench-swarm-'));
-  await trustedKnownHosts(dir, hosts);
-  const engine = await createEngine({ configDir: dir, emit: () => {}, userKnownHosts: [] });
-  const dispatch = createDispatch(engine.handlers);
-  const call = async (method: Method, input: unknown) => {
-    const res = await dispatch(method, input);
-    if (!res.ok) throw new Error(`${method}: ${res.error.message}`);
-    return res.result as never;
-  };
-  const ids: string[] = [];
-  for (const h of hosts) ids.push((await call('hosts:add', { name: h.name, address: h.address, auth: { kind: 'key', keyPath: h.keyPath } }) as { id: string }).id);
-  for (const id of ids) await engine.hosts.sessionById(id).connection();
-
+  const { engine, call, ids } = await benchEngine('swarm', hosts);
   const cli = await Promise.all(hosts.map((h) => dockerCliFor(h)));
   const app: number[] = [];
   const phases: number[] = [];
