@@ -5,9 +5,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { ClusterModel } from '../electron/shared/model';
-import { up } from '../test/lab/lab';
+import { down, up } from '../test/lab/lab';
 import { dockerSocket, labHost } from '../test/lab/config';
-import { labHosts, leaveSwarmEverywhere } from '../test/support/lab';
+import { labHosts } from '../test/support/lab';
 import { median, round, table, timed } from './stats';
 import { dockerCliFor } from './transport-clients';
 import { benchEngine, formSwarm } from './bench-engine';
@@ -18,11 +18,38 @@ const REPLICAS = 10;
 const NETWORKS = 4;
 const execFileAsync = promisify(execFile);
 
+/** Leaves the swarm everywhere and makes sure of it: with 400 tasks a forced leave can fail once. */
+async function leaveForSure(count: number): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    let active = 0;
+    for (let i = count; i >= 1; i--) {
+      const sock = `unix://${dockerSocket(labHost(i))}`;
+      const state = (await execFileAsync('docker', ['-H', sock, 'info', '--format', '{{.Swarm.LocalNodeState}}'])).stdout.trim();
+      if (state === 'inactive') continue;
+      active++;
+      await execFileAsync('docker', ['-H', sock, 'swarm', 'leave', '--force'], { timeout: 120_000 }).catch(() => {});
+    }
+    if (!active) {
+      // Task containers a forced leave left behind keep their overlays alive locally: clear both.
+      for (let i = 1; i <= count; i++) {
+        const sock = `unix://${dockerSocket(labHost(i))}`;
+        await execFileAsync('docker', ['-H', sock, 'container', 'prune', '-f'], { timeout: 120_000 }).catch(() => {});
+        await execFileAsync('docker', ['-H', sock, 'network', 'prune', '-f'], { timeout: 120_000 }).catch(() => {});
+      }
+      return;
+    }
+  }
+  throw new Error('a lab host would not leave the swarm');
+}
+
 export async function benchLoad(): Promise<void> {
+  // A fresh lab: after a run of 400 tasks a host can keep stale swarm networks and orphaned
+  // task containers (a forced leave that timed out), which would poison the next run.
+  await down();
   await up(HOSTS, (l) => console.log(l));
   const hosts = (await labHosts()).slice(0, HOSTS);
   if (hosts.length < HOSTS) throw new Error(`the lab has ${hosts.length} hosts, ${HOSTS} needed`);
-  await leaveSwarmEverywhere(hosts);
+  await leaveForSure(HOSTS);
   let latest: ClusterModel | null = null;
   const waiters: { check: (m: ClusterModel) => boolean; resolve: () => void }[] = [];
   const { engine, call, ids } = await benchEngine('load', hosts, (name, payload) => {
@@ -81,7 +108,7 @@ export async function benchLoad(): Promise<void> {
     }
 
     // A check matrix over one of the networks still completes, with verdicts.
-    const matrix = await timed(() => call<{ results: { verdict: { code: string } }[] }>('checks:matrix', { network: 'loadnet0', port: 80 }));
+    const matrix = await timed(() => call<{ results: { from: string; to: string; verdict: { code: string; title: string; evidence: string[] } }[] }>('checks:matrix', { network: 'loadnet0', port: 80 }));
     const verdicts = matrix.value.results.map((r) => r.verdict.code);
 
     (globalThis as { gc?: () => void }).gc?.();
@@ -97,11 +124,15 @@ export async function benchLoad(): Promise<void> {
         { what: 'engine process RSS (MB)', ms: round(rssMb), runs: '' },
       ]),
     );
-    if (!verdicts.length || verdicts.some((v) => v !== 'reachable')) console.log(`matrix verdicts: ${verdicts.join(', ')}`);
+    const failing = matrix.value.results.filter((r) => r.verdict.code !== 'reachable');
+    if (failing.length) {
+      console.log(`matrix: ${failing.length} of ${verdicts.length} pairs not reachable; first: ${failing[0].from} → ${failing[0].to}: ${failing[0].verdict.title}`);
+      for (const e of failing[0].verdict.evidence) console.log(`  ${e}`);
+    }
     console.log(JSON.stringify({ bench: 'load', hosts: HOSTS, services: model.services.length, tasks: model.tasks.length, snapshot_ms: round(snapshotMs), snapshot_vs_cli: round(viaCli.ms / snapshotMs, 1), event_ms: round(eventMs), rss_mb: round(rssMb), matrix_pairs: verdicts.length }));
   } finally {
     engine.dispose();
     for (const p of probes) await execFileAsync('docker', ['-H', `unix://${p.socket}`, 'rm', '-f', p.name]).catch(() => {});
-    await leaveSwarmEverywhere(hosts);
+    await leaveForSure(HOSTS);
   }
 }

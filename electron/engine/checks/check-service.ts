@@ -21,6 +21,11 @@ type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 /** Probes at once per host: each holds a channel and spawns processes on that node. */
 const PER_HOST = 4;
 const MIN_WATCH_MS = 2_000;
+/**
+ * Checks of a matrix at once. Each already probes from every source task in parallel; running
+ * all pairs together starves small hosts and turns slow answers into false "unreachable".
+ */
+const MATRIX_AT_ONCE = 2;
 const bare = (cidr: string) => cidr.replace(/\/\d+$/, '');
 
 export class CheckService {
@@ -152,7 +157,8 @@ export class CheckService {
       if (!net) throw new ApiError('not-found', `no overlay network ${network}`, { field: 'network', hint: 'Pick a network from the list.' });
       const services = model.services.filter((s) => s.networkIds.includes(net.id)).map((s) => s.name).sort();
       const pairs = services.flatMap((a) => services.filter((b) => b !== a).map((b) => [a, b] as const));
-      const results = await Promise.all(pairs.map(([from, to]) => this.run({ from, to, port, network: net.name, helperImage })));
+      const limit = pLimit(MATRIX_AT_ONCE);
+      const results = await Promise.all(pairs.map(([from, to]) => limit(() => this.run({ from, to, port, network: net.name, helperImage }))));
       return { network: net.name, services, results };
     },
 
