@@ -63,7 +63,12 @@ export async function up(count = DEFAULT_HOSTS, log: (line: string) => void = ()
   await ensureLabKey();
   await ensureBridge();
   // Hosts beyond the requested count (from a larger earlier lab) are removed.
-  for (const h of await knownHosts()) if (h.index > count) await destroyHost(h);
+  // (their folders too, or status would keep listing them as down hosts of this lab).
+  for (const h of await knownHosts()) {
+    if (h.index <= count) continue;
+    await destroyHost(h);
+    await rm(h.stateDir, { recursive: true, force: true });
+  }
   const wanted = Array.from({ length: count }, (_, i) => labHost(i + 1));
   const broken: LabHost[] = [];
   for (const h of wanted) {
