@@ -109,9 +109,10 @@ describe('Learn: the overlay practice exercise', () => {
     expect((await cli(['docker', 'node', 'ls', '--format', "'{{.Hostname}} {{.Status}}'"])).split('\n').sort()).toEqual(['h1 Ready', 'h2 Ready', 'h3 Ready']);
     expect(await cli(['docker', 'network', 'inspect', 'appnet', '--format', '{{.Driver}}'])).toBe('overlay');
     for (const s of ['frontend', 'backend']) {
-      const running = (await cli(['docker', 'service', 'ps', s, '--filter', 'desired-state=running', '--format', "'{{.Node}} {{.CurrentState}}'"])).split('\n').filter((l) => l.includes('Running'));
-      expect(running.length).toBeGreaterThanOrEqual(2);
-      expect(new Set(running.map((l) => l.split(' ')[0])).size).toBeGreaterThanOrEqual(2);
+      // backend may still be rolling to dnsrr (one task at a time): wait for it to settle.
+      const running = async () => (await cli(['docker', 'service', 'ps', s, '--filter', 'desired-state=running', '--format', "'{{.Node}} {{.CurrentState}}'"])).split('\n').filter((l) => l.includes('Running'));
+      await expect.poll(async () => (await running()).length, { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
+      await expect.poll(async () => new Set((await running()).map((l) => l.split(' ')[0])).size, { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
       expect(await cli(['docker', 'service', 'inspect', s, '--format', "'{{range .Spec.TaskTemplate.Networks}}{{.Target}}{{end}}'"])).toBe(await cli(['docker', 'network', 'inspect', 'appnet', '--format', '{{.Id}}']));
     }
   });
