@@ -4,24 +4,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { ClusterModel } from '../../electron/shared/model';
 import type { LabHostEnv } from '../lab/lab';
-import { labHosts, leaveSwarmEverywhere } from '../support/lab';
-import { openApp, screenshot, type OpenApp } from '../support/browser';
+import { screenshot, type OpenApp } from '../support/browser';
 import { apiCall } from '../support/serve';
-import { swarmOfThree } from '../support/stage';
-import { tempDir } from '../support/temp-dir';
+import { swarmOfThree, openAppOnLab } from '../support/stage';
 
 let app: OpenApp;
 let page: Page;
 let lab: LabHostEnv[];
-let cleanup: () => Promise<void>;
+let closeStage: () => Promise<void>;
 
 beforeAll(async () => {
-  lab = await labHosts();
-  await leaveSwarmEverywhere(lab);
-  const t = await tempDir();
-  cleanup = t.cleanup;
-  app = await openApp(t.dir, {}, { width: 1400, height: 1000 });
-  page = app.page;
+  ({ app, page, lab, close: closeStage } = await openAppOnLab({ width: 1400, height: 1000 }));
   await swarmOfThree(app.served, lab);
   await apiCall(app.served, 'networks:create', { name: 'appnet', attachable: true, subnet: '10.93.0.0/24' });
   await apiCall(app.served, 'services:create', { name: 'backend', image: 'lab/web', replicas: 3, networks: ['appnet'], endpointMode: 'dnsrr' });
@@ -34,9 +27,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await app?.close();
-  await cleanup?.();
-  await leaveSwarmEverywhere(lab);
+  await closeStage?.();
 });
 
 describe('Checks', () => {

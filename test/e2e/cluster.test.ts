@@ -2,31 +2,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { LabHostEnv } from '../lab/lab';
-import { labHosts, leaveSwarmEverywhere, sshRun } from '../support/lab';
-import { openApp, screenshot, type OpenApp } from '../support/browser';
-import { tempDir } from '../support/temp-dir';
+import { sshRun } from '../support/lab';
+import { openAppOnLab } from '../support/stage';
+import { screenshot, type OpenApp } from '../support/browser';
 import { addLabHostThroughUi } from '../support/ui';
 
 let app: OpenApp;
 let page: Page;
 let lab: LabHostEnv[];
-let cleanup: () => Promise<void>;
-
-const leaveAll = () => leaveSwarmEverywhere(lab);
+let closeStage: () => Promise<void>;
 
 beforeAll(async () => {
-  lab = await labHosts();
-  await leaveAll();
-  const t = await tempDir();
-  cleanup = t.cleanup;
-  app = await openApp(t.dir, {}, { width: 1360, height: 900 });
-  page = app.page;
+  ({ app, page, lab, close: closeStage } = await openAppOnLab({ width: 1360, height: 900 }));
 });
 
 afterAll(async () => {
-  await app?.close();
-  await cleanup?.();
-  await leaveAll();
+  await closeStage?.();
 });
 
 describe('Cluster page', () => {

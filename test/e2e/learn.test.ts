@@ -3,28 +3,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { LabHostEnv } from '../lab/lab';
-import { labHosts, leaveSwarmEverywhere, sshRun } from '../support/lab';
-import { openApp, screenshot, type OpenApp } from '../support/browser';
-import { tempDir } from '../support/temp-dir';
+import { sshRun } from '../support/lab';
+import { openAppOnLab } from '../support/stage';
+import { screenshot, type OpenApp } from '../support/browser';
 
 let app: OpenApp;
 let page: Page;
 let lab: LabHostEnv[];
-let cleanup: () => Promise<void>;
+let closeStage: () => Promise<void>;
 
 beforeAll(async () => {
-  lab = await labHosts();
-  await leaveSwarmEverywhere(lab);
-  const t = await tempDir();
-  cleanup = t.cleanup;
-  app = await openApp(t.dir, {}, { width: 1360, height: 1100 });
-  page = app.page;
+  ({ app, page, lab, close: closeStage } = await openAppOnLab({ width: 1360, height: 1100 }));
 });
 
 afterAll(async () => {
-  await app?.close();
-  await cleanup?.();
-  await leaveSwarmEverywhere(lab);
+  await closeStage?.();
 });
 
 const step = (id: string) => page.getByTestId(`learn-step-${id}`);

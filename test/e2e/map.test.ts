@@ -2,26 +2,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { LabHostEnv } from '../lab/lab';
-import { labHosts, leaveSwarmEverywhere, sshRun } from '../support/lab';
-import { openApp, screenshot, type OpenApp } from '../support/browser';
+import { sshRun } from '../support/lab';
+import { screenshot, type OpenApp } from '../support/browser';
 import { apiCall } from '../support/serve';
-import { tempDir } from '../support/temp-dir';
-import { swarmOfThree } from '../support/stage';
+import { swarmOfThree, openAppOnLab } from '../support/stage';
 
 let app: OpenApp;
 let page: Page;
 let lab: LabHostEnv[];
-let cleanup: () => Promise<void>;
-
-const leaveAll = () => leaveSwarmEverywhere(lab);
+let closeStage: () => Promise<void>;
 
 beforeAll(async () => {
-  lab = await labHosts();
-  await leaveAll();
-  const t = await tempDir();
-  cleanup = t.cleanup;
-  app = await openApp(t.dir, {}, { width: 1400, height: 950 });
-  page = app.page;
+  ({ app, page, lab, close: closeStage } = await openAppOnLab({ width: 1400, height: 950 }));
   // The stage, set through the API: three trusted hosts, a swarm, two overlays, two services.
   const call = <T>(m: string, i: unknown) => apiCall<T>(app.served, m, i);
   await swarmOfThree(app.served, lab);
@@ -32,9 +24,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await app?.close();
-  await cleanup?.();
-  await leaveAll();
+  await closeStage?.();
 });
 
 async function dragOnto(p: Page, from: string, to: string) {

@@ -1,38 +1,26 @@
 // Creating an overlay and a service on it through the forms, then scaling it, by clicking only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { HostView } from '../../electron/shared/model';
 import type { LabHostEnv } from '../lab/lab';
-import { labHosts, leaveSwarmEverywhere, sshRun } from '../support/lab';
-import { openApp, screenshot, type OpenApp } from '../support/browser';
+import { sshRun } from '../support/lab';
+import { connectLabHosts, openAppOnLab } from '../support/stage';
+import { screenshot, type OpenApp } from '../support/browser';
 import { apiCall } from '../support/serve';
-import { tempDir } from '../support/temp-dir';
 
 let app: OpenApp;
 let page: Page;
 let lab: LabHostEnv[];
-let cleanup: () => Promise<void>;
+let closeStage: () => Promise<void>;
 
 beforeAll(async () => {
-  lab = await labHosts();
-  await leaveSwarmEverywhere(lab);
-  const t = await tempDir();
-  cleanup = t.cleanup;
-  app = await openApp(t.dir, {}, { width: 1360, height: 900 });
-  page = app.page;
+  ({ app, page, lab, close: closeStage } = await openAppOnLab({ width: 1360, height: 900 }));
   // A one-node swarm on h1 is the stage; the forms do the rest.
-  const h = lab[0];
-  const { id } = await apiCall<HostView>(app.served, 'hosts:add', { name: h.name, address: h.address, auth: { kind: 'key', keyPath: h.keyPath } });
-  for (let n = 0; n < 100 && (await apiCall<HostView[]>(app.served, 'hosts:list', {}))[0].status !== 'host-key-unknown'; n++) await new Promise((r) => setTimeout(r, 50));
-  await apiCall(app.served, 'hosts:trust', { id, fingerprint: h.hostKeyFingerprint });
-  for (let n = 0; n < 100 && (await apiCall<HostView[]>(app.served, 'hosts:list', {}))[0].status !== 'connected'; n++) await new Promise((r) => setTimeout(r, 50));
-  await apiCall(app.served, 'swarm:init', { id, advertiseAddr: h.address });
+  const [id] = await connectLabHosts(app.served, [lab[0]]);
+  await apiCall(app.served, 'swarm:init', { id, advertiseAddr: lab[0].address });
 });
 
 afterAll(async () => {
-  await app?.close();
-  await cleanup?.();
-  await leaveSwarmEverywhere(lab);
+  await closeStage?.();
 });
 
 describe('Networks and Services pages', () => {

@@ -8,8 +8,8 @@ import type { HostView } from '../../electron/shared/model';
 import type { LabHostEnv } from '../lab/lab';
 import { cutLink, restartDockerd } from '../lab/faults';
 import { startSshd, stopSshd } from '../lab/sshd';
-import { labHosts, leaveSwarmEverywhere, sshRun } from '../support/lab';
-import { startTestEngine, type TestEngine } from '../support/engine';
+import { leaveSwarmEverywhere, sshRun } from '../support/lab';
+import { engineOnLab, type TestEngine } from '../support/engine';
 
 let t: TestEngine;
 let lab: LabHostEnv[];
@@ -71,13 +71,7 @@ function inventoryIntact() {
 
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
-  lab = await labHosts();
-  await leaveSwarmEverywhere(lab);
-  t = await startTestEngine();
-  views = [];
-  for (const h of lab) views.push(await t.addLabHost(h));
-  await t.call('swarm:init', { id: id('h1'), advertiseAddr: lab[0].address });
-  await t.call('swarm:join', { managerId: id('h1'), joins: [{ id: id('h2'), role: 'worker' }, { id: id('h3'), role: 'worker' }] });
+  ({ t, lab, views } = await engineOnLab({ swarm: true }));
   await t.call('networks:create', { name: 'faultnet', subnet: '10.95.0.0/24' });
   await t.call('services:create', { name: 'web', image: 'lab/web', replicas: 3, networks: ['faultnet'], endpointMode: 'dnsrr' });
   await until('3 web tasks running', async () => (await t.call('cluster:snapshot', {})).tasks.filter((k) => k.state === 'running').length === 3, 60_000);

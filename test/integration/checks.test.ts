@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult, HostView } from '../../electron/shared/model';
 import type { LabHostEnv } from '../lab/lab';
-import { labHosts, leaveSwarmEverywhere, sshRun } from '../support/lab';
-import { startTestEngine, type TestEngine } from '../support/engine';
+import { leaveSwarmEverywhere, sshRun } from '../support/lab';
+import { engineOnLab, type TestEngine } from '../support/engine';
 
 let t: TestEngine;
 let lab: LabHostEnv[];
@@ -34,13 +34,7 @@ async function checkUntil(input: Parameters<TestEngine['call']>[1] & object, cod
 }
 
 beforeAll(async () => {
-  lab = await labHosts();
-  await leaveSwarmEverywhere(lab);
-  t = await startTestEngine();
-  views = [];
-  for (const h of lab) views.push(await t.addLabHost(h));
-  await t.call('swarm:init', { id: id('h1'), advertiseAddr: lab[0].address });
-  await t.call('swarm:join', { managerId: id('h1'), joins: [{ id: id('h2'), role: 'worker' }, { id: id('h3'), role: 'worker' }] });
+  ({ t, lab, views } = await engineOnLab({ swarm: true }));
   await t.call('networks:create', { name: 'appnet', attachable: true, subnet: '10.91.0.0/24' });
   await t.call('networks:create', { name: 'secnet', encrypted: true, subnet: '10.92.0.0/24' });
   const spread = { replicas: 3, image: 'lab/web' };

@@ -2,8 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostView } from '../../electron/shared/model';
 import type { LabHostEnv } from '../lab/lab';
-import { labHosts, leaveSwarmEverywhere, sshRun } from '../support/lab';
-import { startTestEngine, type TestEngine } from '../support/engine';
+import { leaveSwarmEverywhere, sshRun } from '../support/lab';
+import { engineOnLab, type TestEngine } from '../support/engine';
 
 let t: TestEngine;
 let lab: LabHostEnv[];
@@ -16,14 +16,7 @@ const running = async (service: string) =>
 const leaveAll = () => leaveSwarmEverywhere(lab);
 
 beforeAll(async () => {
-  lab = await labHosts();
-  await leaveAll();
-  t = await startTestEngine();
-  views = [];
-  for (const h of lab) views.push(await t.addLabHost(h));
-  await t.call('swarm:init', { id: id('h1'), advertiseAddr: lab[0].address });
-  const { results } = await t.call('swarm:join', { managerId: id('h1'), joins: [{ id: id('h2'), role: 'worker' }, { id: id('h3'), role: 'worker' }] });
-  expect(results.every((r) => r.outcome === 'joined')).toBe(true);
+  ({ t, lab, views } = await engineOnLab({ swarm: true }));
 });
 afterAll(async () => {
   await t?.stop();

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostView } from '../../electron/shared/model';
 import { blockTcpPort } from '../lab/faults';
 import type { LabHostEnv } from '../lab/lab';
-import { labHosts, leaveSwarmEverywhere, sshRun } from '../support/lab';
-import { startTestEngine, type TestEngine } from '../support/engine';
+import { leaveSwarmEverywhere, sshRun } from '../support/lab';
+import { engineOnLab, type TestEngine } from '../support/engine';
 
 let t: TestEngine;
 let lab: LabHostEnv[];
@@ -17,11 +17,7 @@ const nodeIdOf = async (i: number) => cli(i, ['docker', 'info', '--format', '{{.
 const leaveAll = () => leaveSwarmEverywhere(lab);
 
 beforeAll(async () => {
-  lab = await labHosts();
-  await leaveAll();
-  t = await startTestEngine();
-  views = [];
-  for (const h of lab) views.push(await t.addLabHost(h));
+  ({ t, lab, views } = await engineOnLab());
 });
 afterAll(async () => {
   await t?.stop();

@@ -7,6 +7,7 @@ import type { WireError } from '../../electron/shared/errors';
 import type { AppEvent } from '../../electron/shared/events';
 import type { HostStatus, HostView } from '../../electron/shared/model';
 import type { LabHostEnv } from '../lab/lab';
+import { labHosts, leaveSwarmEverywhere } from './lab';
 import { tempDir } from './temp-dir';
 
 export interface TestEngine {
@@ -70,4 +71,23 @@ export async function startTestEngine(opts: Partial<EngineOptions> = {}): Promis
       await cleanup();
     },
   };
+}
+
+/**
+ * The usual start of a lab test: no lab host in a swarm, an engine with every lab host added and
+ * its key trusted; with `swarm`, h1 the manager and the others joined as workers.
+ */
+export async function engineOnLab(opts: { swarm?: boolean } = {}): Promise<{ t: TestEngine; lab: LabHostEnv[]; views: HostView[] }> {
+  const lab = await labHosts();
+  await leaveSwarmEverywhere(lab);
+  const t = await startTestEngine();
+  const views: HostView[] = [];
+  for (const h of lab) views.push(await t.addLabHost(h));
+  if (opts.swarm) {
+    await t.call('swarm:init', { id: views[0].id, advertiseAddr: lab[0].address });
+    const { results } = await t.call('swarm:join', { managerId: views[0].id, joins: views.slice(1).map((v) => ({ id: v.id, role: 'worker' as const })) });
+    const failed = results.filter((r) => r.outcome !== 'joined');
+    if (failed.length) throw new Error(`joins failed: ${failed.map((f) => `${f.name}: ${f.message}`).join('; ')}`);
+  }
+  return { t, lab, views };
 }

@@ -1,8 +1,12 @@
 // Setting the stage for an e2e test through the API (the test itself then clicks): the lab's
 // hosts added and trusted after comparing fingerprints, and a swarm of all three.
+import type { Page } from 'playwright-core';
 import type { HostView } from '../../electron/shared/model';
 import type { LabHostEnv } from '../lab/lab';
+import { openApp, type OpenApp } from './browser';
+import { labHosts, leaveSwarmEverywhere } from './lab';
 import { apiCall, type Served } from './serve';
+import { tempDir } from './temp-dir';
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -24,4 +28,21 @@ export async function swarmOfThree(served: Served, lab: LabHostEnv[]): Promise<s
   await apiCall(served, 'swarm:init', { id: ids[0], advertiseAddr: lab[0].address });
   await apiCall(served, 'swarm:join', { managerId: ids[0], joins: ids.slice(1).map((id) => ({ id, role: 'worker' })) });
   return ids;
+}
+
+/**
+ * An e2e test's stage: the lab's hosts out of any swarm and the app open in Chromium (browser
+ * mode, a fresh config folder). `close` undoes all of it.
+ */
+export async function openAppOnLab(viewport: { width: number; height: number }): Promise<{ app: OpenApp; page: Page; lab: LabHostEnv[]; close: () => Promise<void> }> {
+  const lab = await labHosts();
+  await leaveSwarmEverywhere(lab);
+  const { dir, cleanup } = await tempDir();
+  const app = await openApp(dir, {}, viewport);
+  const close = async () => {
+    await app.close();
+    await cleanup();
+    await leaveSwarmEverywhere(lab);
+  };
+  return { app, page: app.page, lab, close };
 }
