@@ -46,6 +46,8 @@ export class ServiceLogs {
       let timer: NodeJS.Timeout | null = null;
       const flush = () => {
         timer = null;
+        // Stopped by logsStop: nothing more may arrive after it answered (a batch was pending).
+        if (!this.streams.has(streamId)) return;
         if (pending.length) this.emit('logs:lines', { streamId, lines: pending });
         pending = [];
       };
