@@ -101,7 +101,9 @@ function networkState() {
     .filter(Boolean)
     .sort()
     .join(' ');
-  return { netns, links };
+  // The lab raises the kernel's neighbour-table limits while it is up (test/lab/neighbours.ts).
+  const neigh = ['gc_thresh1', 'gc_thresh2', 'gc_thresh3'].map((k) => readFileSync(`/proc/sys/net/ipv4/neigh/default/${k}`, 'utf8').trim()).join(' ');
+  return { netns, links, neigh };
 }
 
 function labCommand(...args) {
@@ -137,9 +139,9 @@ if (!isRoot || process.platform !== 'linux') {
   log('lab down');
   step('lab down', labCommand('down'));
   const after = networkState();
-  const clean = after.netns === before.netns && after.links === before.links;
+  const clean = after.netns === before.netns && after.links === before.links && after.neigh === before.neigh;
   if (!clean) console.error(`the lab left traces:\n before ${JSON.stringify(before)}\n after  ${JSON.stringify(after)}`);
-  step('lab left no namespace or link behind', clean);
+  step('lab left no namespace, link or kernel setting behind', clean);
 }
 
 const minutes = ((Date.now() - started) / 60000).toFixed(1);

@@ -50,8 +50,11 @@ describe('Networks and Services pages', () => {
     await page.keyboard.press('Escape');
     await page.getByTestId('service-form-submit').click();
     await page.getByTestId('service-row-backend').waitFor({ timeout: 15_000 });
+    // The drawer traps focus until it has gone: typing before that lands in the drawer.
+    await page.locator('.n-drawer').waitFor({ state: 'detached' });
     await page.getByLabel('Replicas of backend').fill('3');
     await page.getByLabel('Replicas of backend').press('Tab');
+    expect(await page.getByLabel('Replicas of backend').inputValue()).toBe('3');
     await page.getByTestId('scale-backend').click();
     await expect.poll(() => sshRun(lab[0], ['docker', 'service', 'inspect', 'backend', '--format', "'{{.Spec.Mode.Replicated.Replicas}} {{len .Spec.TaskTemplate.Networks}}'"]), { timeout: 15_000 }).toBe('3 1');
     await page.waitForTimeout(500);

@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile, readdir, rm } from 'node:fs/promises';
 import { BRIDGE, BRIDGE_ADDRESS, DEFAULT_HOSTS, HOSTS_FILE, LAB_DIR, LAB_KEY, labHost, type LabHost } from './config';
 import { createHost, destroyHost, hostIsHealthy } from './host';
 import { buildImageTarballs } from './images';
+import { raiseNeighbourLimits, restoreNeighbourLimits } from './neighbours';
 import { netnsIdentity } from './processes';
 import { run, succeeds } from './sys';
 
@@ -62,6 +63,7 @@ export async function up(count = DEFAULT_HOSTS, log: (line: string) => void = ()
   assertCanRunLab();
   await ensureLabKey();
   await ensureBridge();
+  await raiseNeighbourLimits();
   // Hosts beyond the requested count (from a larger earlier lab) are removed.
   // (their folders too, or status would keep listing them as down hosts of this lab).
   for (const h of await knownHosts()) {
@@ -96,6 +98,7 @@ export async function down(log: (line: string) => void = () => {}): Promise<void
   }
   while (await succeeds('iptables', ['-C', ...FORWARD_RULE])) await run('iptables', ['-D', ...FORWARD_RULE]);
   if (await succeeds('ip', ['link', 'show', BRIDGE])) await run('ip', ['link', 'del', BRIDGE]);
+  await restoreNeighbourLimits();
   await rm(HOSTS_FILE, { force: true });
 }
 

@@ -28,6 +28,9 @@ export function watchPageErrors(page: Page): string[] {
   return errors;
 }
 
+/** Pages open right now, so a failing test can be photographed (see e2e-failures.ts). */
+export const openPages = new Set<Page>();
+
 export interface OpenApp {
   served: Served;
   browser: Browser;
@@ -43,12 +46,14 @@ export async function openApp(configDir: string, env: NodeJS.ProcessEnv = {}, vi
   const page = await browser.newPage({ viewport });
   const pageErrors = watchPageErrors(page);
   await page.goto(served.pageUrl);
+  openPages.add(page);
   return {
     served,
     browser,
     page,
     pageErrors,
     async close() {
+      openPages.delete(page);
       await browser.close();
       await served.stop();
     },

@@ -32,7 +32,8 @@ export function serve(configDir: string, extraEnv: NodeJS.ProcessEnv = {}): Prom
     });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 30_000);
-    child.once('exit', (code) => reject(new Error(`server exited ${code}:\n${out}`)));
+    // 'close', not 'exit': it comes after stdout/stderr are drained, so the message carries them.
+    child.once('close', (code, signal) => reject(new Error(`server exited ${code ?? signal}:\n${out || '(no output)'}`)));
     child.stdout!.on('data', () => {
       const m = /serving on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
       if (!m) return;

@@ -23,6 +23,18 @@ describe('diagnosis', () => {
     expect(verdict.title).toContain('h3');
     expect(verdict.evidence[0]).toContain('3 same-host pair(s) work');
   });
+  it('cross-host failures to addresses the source node does not know yet are gossip catching up, not the underlay', () => {
+    const pairs = grid((s, d) => s === 'h1' && d === 'h3');
+    const all = ['10.0.0.1', '10.0.0.2', '10.0.0.3'];
+    const peers = [{ node: 'h1', peers: [], knows: ['10.0.0.1', '10.0.0.2'] }, { node: 'h2', peers: [], knows: all }, { node: 'h3', peers: [], knows: all }];
+    const { verdict } = diagnose({ ...base, pairs, peers });
+    expect(verdict.code).toBe('gossip-pending');
+    expect(verdict.title).toContain('h1 does not know 1 address(es) of b yet');
+    expect(verdict.evidence[0]).toContain("h1's view of appnet has no 10.0.0.3 (b.h3 on h3)");
+    expect(verdict.next).toContain('30 s');
+    // When the node does know the address, it is the underlay again.
+    expect(diagnose({ ...base, pairs, peers: peers.map((p) => ({ ...p, knows: all })) }).verdict.code).toBe('underlay-blocked');
+  });
   it('the same on an encrypted network is about ESP', () => {
     expect(diagnose({ ...base, network: { name: 's', encrypted: true }, pairs: grid((s, d) => s !== d) }).verdict.code).toBe('encrypted-overlay');
   });
@@ -37,6 +49,12 @@ describe('diagnosis', () => {
     const { verdict, findings } = diagnose({ ...base, port: 81, pairs });
     expect(verdict.code).toBe('port-refused');
     expect(findings.map((f) => f.code)).not.toContain('underlay-blocked');
+  });
+  it('same-host pairs failing to tasks that answer others point at the sending host (full ARP table)', () => {
+    const { verdict } = diagnose({ ...base, pairs: grid((s, d) => s === 'h1') });
+    expect(verdict.code).toBe('unreachable');
+    expect(verdict.evidence.at(-1)).toContain('1 same-host pair(s) fail although their target answers other tasks of a');
+    expect(verdict.next).toContain('neighbor table overflow');
   });
   it('TCP working with ICMP failing is a warning, not an error', () => {
     const pairs = grid(() => false).map((p) => ({ ...p, icmp: bad }));

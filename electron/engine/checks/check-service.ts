@@ -120,7 +120,7 @@ export class CheckService {
       }),
     );
     const crossFails = pairs.some((p) => p.kind === 'task' && !p.sameHost && !p.reachable && p.tcp?.result !== 'refused');
-    const peers = crossFails ? await this.peers(network.id) : undefined;
+    const peers = crossFails ? await this.peers(network.id, (hostId) => model.nodes.find((n) => n.hostId === hostId)?.hostname ?? this.hosts.connectedSessions().find((x) => x.host.id === hostId)!.host.name) : undefined;
     const { verdict, findings } = diagnose({ ...base, network, sourceTasks: sourceTasks.length, targetTasks: targets.length, sources, pairs, peers });
     pairs.sort((a, b) => a.sourceTask.localeCompare(b.sourceTask) || Number(b.kind === 'vip') - Number(a.kind === 'vip') || a.target.localeCompare(b.target));
     return { ...base, vip, sources, pairs, verdict, findings, commands, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started };
@@ -133,11 +133,13 @@ export class CheckService {
     return v?.Addr ? bare(v.Addr) : undefined;
   }
 
-  private async peers(networkId: string): Promise<{ node: string; peers: string[] }[]> {
+  /** Each connected node's view of the network: gossip peers and the task addresses it knows. */
+  private async peers(networkId: string, nodeName: (hostId: string) => string): Promise<{ node: string; peers: string[]; knows?: string[] }[]> {
     return Promise.all(
       this.hosts.connectedSessions().map(async (s: HostSession) => {
-        const n: Any | null = await s.run((d) => promised(d.getNetwork(networkId)).inspect()).catch(() => null);
-        return { node: s.host.name, peers: ((n?.Peers ?? []) as Any[]).map((p) => `${p.Name.slice(0, 12)} (${p.IP})`) };
+        const n: Any | null = await s.run((d) => promised(d.getNetwork(networkId)).inspect({ verbose: true })).catch(() => null);
+        const knows = n?.Services ? Object.values(n.Services as Record<string, Any>).flatMap((svc) => ((svc.Tasks ?? []) as Any[]).map((t) => String(t.EndpointIP))) : undefined;
+        return { node: nodeName(s.host.id), peers: ((n?.Peers ?? []) as Any[]).map((p) => `${p.Name.slice(0, 12)} (${p.IP})`), knows };
       }),
     );
   }

@@ -12,8 +12,11 @@ export interface DiagnosisInput {
   targetTasks: number;
   sources: CheckSource[];
   pairs: CheckPair[];
-  /** Gossip peers each node sees on the network (evidence for underlay failures). */
-  peers?: { node: string; peers: string[] }[];
+  /**
+   * Each node's view of the network (evidence for failures between hosts): its gossip peers
+   * and the task addresses its network database knows (`docker network inspect --verbose`).
+   */
+  peers?: { node: string; peers: string[]; knows?: string[] }[];
 }
 
 const SEVERITY = { ok: 0, warning: 1, error: 2 } as const;
@@ -92,13 +95,30 @@ export function diagnose(d: DiagnosisInput): { verdict: Verdict; findings: Verdi
     const hostsPerPair = crossBad.map((p) => new Set([p.sourceNode, p.targetNode ?? '']));
     const common = [...hostsPerPair[0]].filter((h) => h && hostsPerPair.every((s) => s.has(h)));
     const crossOk = taskPairs.filter((p) => !p.sameHost && p.reachable);
+    // A source whose node has not learned the target's address yet cannot reach it, whatever
+    // the underlay: swarm spreads addresses by gossip and repairs lost updates every 30 s.
+    const view = new Map((d.peers ?? []).map((p) => [p.node, p.knows]));
+    const unknown = crossBad.filter((p) => { const knows = view.get(p.sourceNode); return knows !== undefined && !knows.includes(p.targetIp); });
     const evidence = [
       `${crossBad.length} cross-host pair(s) fail${sameOk.length ? `, while ${sameOk.length} same-host pair(s) work` : ''}${crossOk.length ? `, and ${crossOk.length} other cross-host pair(s) work` : ''}`,
       ...crossBad.slice(0, 3).map(describePair),
       ...(common.length ? [`every failing pair involves ${list(common)}`] : []),
       ...(d.peers ?? []).map((p) => `${p.node} sees ${p.peers.length} peer(s) on ${d.network?.name}: ${p.peers.join(', ') || 'none'}`),
+      ...(unknown.length ? [`${unknown.length} of the failing pair(s) are to addresses the source's node does not know yet`] : []),
     ];
-    if (d.network?.encrypted) {
+    if (unknown.length === crossBad.length) {
+      const nodes = [...new Set(unknown.map((p) => p.sourceNode))];
+      add({
+        level: 'error',
+        code: 'gossip-pending',
+        title: `${list(nodes)} ${nodes.length === 1 ? 'does' : 'do'} not know ${unknown.length} address(es) of ${d.to} yet: the overlay's gossip has not caught up`,
+        evidence: [
+          ...unknown.slice(0, 3).map((p) => `${p.sourceNode}'s view of ${d.network?.name} has no ${p.targetIp} (${p.target} on ${p.targetNode}), so ${p.sourceTask} cannot reach it`),
+          ...(sameOk.length || crossOk.length ? [`${sameOk.length + crossOk.length} other pair(s) work`] : []),
+        ],
+        next: `Swarm hosts tell each other about new tasks by gossip (TCP/UDP 7946); an update that gets lost is repaired by a full sync every 30 s. Check again in half a minute. If it stays like this, gossip between ${list(unknown.flatMap((p) => [p.sourceNode, p.targetNode ?? '']).filter(Boolean))} is losing packets: look at port 7946 between their advertise addresses.`,
+      });
+    } else if (d.network?.encrypted) {
       add({
         level: 'error',
         code: 'encrypted-overlay',
@@ -116,7 +136,19 @@ export function diagnose(d: DiagnosisInput): { verdict: Verdict; findings: Verdi
       });
     }
   } else if (silent.length && !findings.some((f) => f.code === 'vip-unreachable')) {
-    add({ level: 'error', code: 'unreachable', title: `${silent.length} of ${taskPairs.length} task address(es) of ${d.to} do not answer`, evidence: silent.slice(0, 4).map(describePair), next: `Look at the failing tasks on the Services page (are they healthy, listening?), and at the hosts' firewalls.` });
+    // A task that answers some sources but not another on its own host is alive and the
+    // underlay is not involved: what is left is the sending host's kernel, typically a full
+    // neighbour (ARP) table when many containers talk on one host.
+    const answering = new Set(taskPairs.filter((p) => p.reachable).map((p) => p.targetIp));
+    const aliveButSilent = silent.filter((p) => p.sameHost && answering.has(p.targetIp));
+    const evidence = [
+      ...silent.slice(0, 4).map(describePair),
+      ...(aliveButSilent.length ? [`${aliveButSilent.length} same-host pair(s) fail although their target answers other tasks of ${d.from}`] : []),
+    ];
+    const kernel = silent.some((p) => p.sameHost)
+      ? ` If the tasks are fine and the hosts run many containers, look for "neighbor table overflow" in the hosts' kernel log (dmesg): the ARP table is full (1,024 entries by default); raise net.ipv4.neigh.default.gc_thresh1/2/3.`
+      : '';
+    add({ level: 'error', code: 'unreachable', title: `${silent.length} of ${taskPairs.length} task address(es) of ${d.to} do not answer`, evidence, next: `Look at the failing tasks on the Services page (are they healthy, listening?), and at the hosts' firewalls.${kernel}` });
   }
 
   if (!findings.length && taskPairs.length) {
