@@ -68,7 +68,10 @@ describe('Networks and Services pages', () => {
     const settled = /^(?:(?!→).)*$/;
     await expect.poll(() => page.getByTestId('service-tasks').textContent(), { timeout: 30_000 }).toMatch(settled);
     expect((await page.getByTestId('service-tasks').textContent())?.match(/h1running10\.66\.0\.\d+\/24 \(appnet\)/g)).toHaveLength(3);
-    await page.locator('.n-tabs-tab', { hasText: 'Update' }).click();
+    // By keyboard: the tabs take focus and open with Enter.
+    await page.getByRole('tab', { name: 'Update' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('tab', { name: 'Update' }).getAttribute('aria-selected')).toBe('true');
     await page.getByLabel('Command').fill(['sh', '-c', 'while true; do echo "hello from $(hostname)"; sleep 0.5; done'].join('\n'));
     await page.getByTestId('service-update-submit').click();
     await expect.poll(() => sshRun(lab[0], ['docker', 'service', 'inspect', 'backend', '--format', "'{{json .Spec.TaskTemplate.ContainerSpec.Args}}'"]), { timeout: 15_000 }).toContain('hello from');
