@@ -116,7 +116,9 @@ export async function benchLoad(): Promise<void> {
     const failing = matrix.value.results.filter((r) => r.verdict.code !== 'reachable').map(({ from, to, verdict }) => ({ from, to, verdict }));
     matrix.value.results = [];
     (globalThis as { gc?: () => void }).gc?.();
-    const rssMb = process.memoryUsage().rss / 1024 / 1024;
+    const mem = process.memoryUsage();
+    const rssMb = mem.rss / 1024 / 1024;
+    const heapMb = mem.heapUsed / 1024 / 1024;
     const peakMb = process.resourceUsage().maxRSS / 1024;
     const snapshotMs = median(snaps);
     const eventMs = median(events);
@@ -126,7 +128,7 @@ export async function benchLoad(): Promise<void> {
         { what: 'the same reads with docker -H ssh:// CLI, serially', ms: round(viaCli.ms), runs: '' },
         { what: 'event → model (container started on a host)', ms: round(eventMs), runs: events.map((x) => round(x)).join(' / ') },
         { what: `checks:matrix on loadnet0 (${verdicts.length} pairs)`, ms: round(matrix.ms), runs: [...new Set(verdicts)].join(', ') },
-        { what: 'engine process RSS (MB), after GC / peak', ms: round(rssMb), runs: `peak ${round(peakMb)}` },
+        { what: 'engine process RSS (MB), after GC / peak', ms: round(rssMb), runs: `peak ${round(peakMb)}; live JS heap ${round(heapMb)} of ${round(mem.heapTotal / 1024 / 1024)}, external ${round(mem.external / 1024 / 1024)}` },
       ]),
     );
     const byCode = Object.fromEntries([...new Set(verdicts)].map((c) => [c, verdicts.filter((v) => v === c).length]));
@@ -134,7 +136,7 @@ export async function benchLoad(): Promise<void> {
       console.log(`matrix: ${failing.length} of ${verdicts.length} pairs not reachable ${JSON.stringify(byCode)}; first: ${failing[0].from} → ${failing[0].to}: ${failing[0].verdict.title}`);
       for (const e of failing[0].verdict.evidence) console.log(`  ${e}`);
     }
-    console.log(JSON.stringify({ bench: 'load', hosts: HOSTS, services: model.services.length, tasks: model.tasks.length, snapshot_ms: round(snapshotMs), snapshot_vs_cli: round(viaCli.ms / snapshotMs, 1), event_ms: round(eventMs), rss_mb: round(rssMb), peak_rss_mb: round(peakMb), matrix_pairs: verdicts.length, matrix_reachable: byCode.reachable ?? 0, matrix_s: round(matrix.ms / 1000, 1) }));
+    console.log(JSON.stringify({ bench: 'load', hosts: HOSTS, services: model.services.length, tasks: model.tasks.length, snapshot_ms: round(snapshotMs), snapshot_vs_cli: round(viaCli.ms / snapshotMs, 1), event_ms: round(eventMs), rss_mb: round(rssMb), peak_rss_mb: round(peakMb), heap_mb: round(heapMb), matrix_pairs: verdicts.length, matrix_reachable: byCode.reachable ?? 0, matrix_s: round(matrix.ms / 1000, 1) }));
   } finally {
     engine.dispose();
     for (const p of probes) await execFileAsync('docker', ['-H', `unix://${p.socket}`, 'rm', '-f', p.name]).catch(() => {});
