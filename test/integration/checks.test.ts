@@ -188,3 +188,24 @@ describe('console', () => {
     expect(err.hint).toContain('checks');
   });
 });
+
+// Last in the file: it leaves h3 cut off from the others' gossip for a while (the swarm is left
+// afterwards anyway).
+describe('gossip lag', () => {
+  it('a task on a host whose gossip does not reach the others: the check says gossip, names the hosts and port 7946', async () => {
+    const h3 = lab[2].address;
+    const rules = ['udp', 'tcp'].flatMap((proto) => ['--dport', '--sport'].map((dir) => ['INPUT', '-s', h3, '-p', proto, dir, '7946', '-j', 'DROP']));
+    for (const i of [0, 1]) for (const r of rules) await cli(i, ['iptables', '-I', ...r]);
+    try {
+      await t.call('services:create', { name: 'late', image: 'lab/web', replicas: 1, networks: ['appnet'], endpointMode: 'dnsrr', constraints: ['node.hostname==h3'] });
+      const r = await checkUntil({ from: 'frontend', to: 'late', port: 80 }, 'gossip-pending', 60_000);
+      expect(r.verdict.title).toMatch(/^h1, h2 do not know late's task\(s\) yet/);
+      expect(r.verdict.next).toContain('7946');
+      // frontend's task on h3 itself reaches late: the task is fine, only the news is missing.
+      expect(r.pairs.find((p) => p.sourceNode === 'h3')?.reachable).toBe(true);
+    } finally {
+      for (const i of [0, 1]) for (const r of rules) await cli(i, ['iptables', '-D', ...r]).catch(() => {});
+    }
+    await t.call('services:remove', { service: 'late' });
+  });
+});

@@ -29,9 +29,16 @@ describe('diagnosis', () => {
     const peers = [{ node: 'h1', peers: [], knows: ['10.0.0.1', '10.0.0.2'] }, { node: 'h2', peers: [], knows: all }, { node: 'h3', peers: [], knows: all }];
     const { verdict } = diagnose({ ...base, pairs, peers });
     expect(verdict.code).toBe('gossip-pending');
-    expect(verdict.title).toContain('h1 does not know 1 address(es) of b yet');
+    expect(verdict.title).toContain("h1 does not know b's task(s) yet");
     expect(verdict.evidence[0]).toContain("h1's view of appnet has no 10.0.0.3 (b.h3 on h3)");
     expect(verdict.next).toContain('30 s');
+    // A name that resolves on some nodes only, where the others lack every address, is the same lag.
+    const lagging = sources.map((x) => (x.node === 'h1' ? { ...x, dns: [{ name: 'b', addresses: [] }, { name: 'tasks.b', addresses: [] }] } : x));
+    const unaware = peers.map((p) => (p.node === 'h1' ? { ...p, knows: [] } : p));
+    const both = diagnose({ ...base, sources: lagging, pairs: grid((s, d) => s === 'h1' && d !== 'h1'), peers: unaware });
+    expect(both.verdict.code).toBe('gossip-pending');
+    expect(both.findings.map((f) => f.code)).not.toContain('name-does-not-resolve');
+    expect(both.verdict.evidence[0]).toBe("a.h1 on h1: b does not resolve, and h1's view of appnet has none of its addresses");
     // When the node does know the address, it is the underlay again.
     expect(diagnose({ ...base, pairs, peers: peers.map((p) => ({ ...p, knows: all })) }).verdict.code).toBe('underlay-blocked');
   });

@@ -119,8 +119,11 @@ export class CheckService {
         }
       }),
     );
+    // Each node's view of the network explains failures between hosts and names that resolve on
+    // some nodes only (gossip lag); read only when one of those is seen.
     const crossFails = pairs.some((p) => p.kind === 'task' && !p.sameHost && !p.reachable && p.tcp?.result !== 'refused');
-    const peers = crossFails ? await this.peers(network.id, (hostId) => model.nodes.find((n) => n.hostId === hostId)?.hostname ?? this.hosts.connectedSessions().find((x) => x.host.id === hostId)!.host.name) : undefined;
+    const unresolvedSomewhere = sources.some((s) => s.via !== 'none' && s.dns.every((r) => r.addresses.length === 0));
+    const peers = crossFails || unresolvedSomewhere ? await this.peers(network.id, (hostId) => model.nodes.find((n) => n.hostId === hostId)?.hostname ?? this.hosts.connectedSessions().find((x) => x.host.id === hostId)!.host.name) : undefined;
     const { verdict, findings } = diagnose({ ...base, network, sourceTasks: sourceTasks.length, targetTasks: targets.length, sources, pairs, peers });
     pairs.sort((a, b) => a.sourceTask.localeCompare(b.sourceTask) || Number(b.kind === 'vip') - Number(a.kind === 'vip') || a.target.localeCompare(b.target));
     return { ...base, vip, sources, pairs, verdict, findings, commands, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started };

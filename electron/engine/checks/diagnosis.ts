@@ -44,7 +44,25 @@ export function diagnose(d: DiagnosisInput): { verdict: Verdict; findings: Verdi
   }
   if (!ran.length) return conclude(findings);
 
-  const unresolved = ran.filter((s) => s.dns.every((r) => r.addresses.length === 0));
+  // Swarm spreads names and addresses of new tasks by gossip and repairs lost updates by a full
+  // sync every 30 s: a node whose view of the network lacks the target's addresses cannot
+  // resolve or reach them yet, whatever the underlay. Both symptoms land in one finding.
+  const view = new Map((d.peers ?? []).map((p) => [p.node, p.knows]));
+  const targetIps = [...new Set(d.pairs.filter((p) => p.kind === 'task').map((p) => p.targetIp))];
+  const unaware = (node: string, ip?: string) => {
+    const knows = view.get(node);
+    return knows !== undefined && (ip ? !knows.includes(ip) : targetIps.length > 0 && targetIps.every((x) => !knows.includes(x)));
+  };
+  const gossip: { evidence: string[]; nodes: Set<string> } = { evidence: [], nodes: new Set() };
+
+  const resolvedSomewhere = ran.some((s) => s.dns.some((r) => r.addresses.length > 0));
+  const unresolvedAll = ran.filter((s) => s.dns.every((r) => r.addresses.length === 0));
+  const lagging = resolvedSomewhere ? unresolvedAll.filter((s) => unaware(s.node)) : [];
+  for (const s of lagging) {
+    gossip.nodes.add(s.node);
+    gossip.evidence.push(`${s.task} on ${s.node}: ${d.to} does not resolve, and ${s.node}'s view of ${d.network?.name} has none of its addresses`);
+  }
+  const unresolved = unresolvedAll.filter((s) => !lagging.includes(s));
   if (unresolved.length) {
     add({
       level: 'error',
@@ -95,10 +113,7 @@ export function diagnose(d: DiagnosisInput): { verdict: Verdict; findings: Verdi
     const hostsPerPair = crossBad.map((p) => new Set([p.sourceNode, p.targetNode ?? '']));
     const common = [...hostsPerPair[0]].filter((h) => h && hostsPerPair.every((s) => s.has(h)));
     const crossOk = taskPairs.filter((p) => !p.sameHost && p.reachable);
-    // A source whose node has not learned the target's address yet cannot reach it, whatever
-    // the underlay: swarm spreads addresses by gossip and repairs lost updates every 30 s.
-    const view = new Map((d.peers ?? []).map((p) => [p.node, p.knows]));
-    const unknown = crossBad.filter((p) => { const knows = view.get(p.sourceNode); return knows !== undefined && !knows.includes(p.targetIp); });
+    const unknown = crossBad.filter((p) => unaware(p.sourceNode, p.targetIp));
     const evidence = [
       `${crossBad.length} cross-host pair(s) fail${sameOk.length ? `, while ${sameOk.length} same-host pair(s) work` : ''}${crossOk.length ? `, and ${crossOk.length} other cross-host pair(s) work` : ''}`,
       ...crossBad.slice(0, 3).map(describePair),
@@ -107,17 +122,8 @@ export function diagnose(d: DiagnosisInput): { verdict: Verdict; findings: Verdi
       ...(unknown.length ? [`${unknown.length} of the failing pair(s) are to addresses the source's node does not know yet`] : []),
     ];
     if (unknown.length === crossBad.length) {
-      const nodes = [...new Set(unknown.map((p) => p.sourceNode))];
-      add({
-        level: 'error',
-        code: 'gossip-pending',
-        title: `${list(nodes)} ${nodes.length === 1 ? 'does' : 'do'} not know ${unknown.length} address(es) of ${d.to} yet: the overlay's gossip has not caught up`,
-        evidence: [
-          ...unknown.slice(0, 3).map((p) => `${p.sourceNode}'s view of ${d.network?.name} has no ${p.targetIp} (${p.target} on ${p.targetNode}), so ${p.sourceTask} cannot reach it`),
-          ...(sameOk.length || crossOk.length ? [`${sameOk.length + crossOk.length} other pair(s) work`] : []),
-        ],
-        next: `Swarm hosts tell each other about new tasks by gossip (TCP/UDP 7946); an update that gets lost is repaired by a full sync every 30 s. Check again in half a minute. If it stays like this, gossip between ${list(unknown.flatMap((p) => [p.sourceNode, p.targetNode ?? '']).filter(Boolean))} is losing packets: look at port 7946 between their advertise addresses.`,
-      });
+      for (const p of unknown) gossip.nodes.add(p.sourceNode);
+      gossip.evidence.push(...unknown.slice(0, 3).map((p) => `${p.sourceNode}'s view of ${d.network?.name} has no ${p.targetIp} (${p.target} on ${p.targetNode}), so ${p.sourceTask} cannot reach it`));
     } else if (d.network?.encrypted) {
       add({
         level: 'error',
@@ -149,6 +155,18 @@ export function diagnose(d: DiagnosisInput): { verdict: Verdict; findings: Verdi
       ? ` If the tasks are fine and the hosts run many containers, look for "neighbor table overflow" in the hosts' kernel log (dmesg): the ARP table is full (1,024 entries by default); raise net.ipv4.neigh.default.gc_thresh1/2/3.`
       : '';
     add({ level: 'error', code: 'unreachable', title: `${silent.length} of ${taskPairs.length} task address(es) of ${d.to} do not answer`, evidence, next: `Look at the failing tasks on the Services page (are they healthy, listening?), and at the hosts' firewalls.${kernel}` });
+  }
+
+  if (gossip.nodes.size) {
+    const nodes = [...gossip.nodes];
+    const working = taskPairs.filter((p) => p.reachable).length;
+    add({
+      level: 'error',
+      code: 'gossip-pending',
+      title: `${list(nodes)} ${nodes.length === 1 ? 'does' : 'do'} not know ${d.to}'s task(s) yet: the overlay's gossip has not caught up`,
+      evidence: [...gossip.evidence, ...(working ? [`${working} other pair(s) work`] : [])],
+      next: `Swarm hosts tell each other about new tasks by gossip (TCP/UDP 7946); an update that gets lost is repaired by a full sync every 30 s. Check again in half a minute. If it stays like this, gossip to ${list(nodes)} is losing packets: look at port 7946 (UDP too) between the hosts' advertise addresses.`,
+    });
   }
 
   if (!findings.length && taskPairs.length) {
