@@ -16,6 +16,8 @@ export interface EventMap {
   'console:exit': { consoleId: string; message: string };
   /** One round of a repeating check (or why it could not run). */
   'checks:result': { watchId: string; result?: CheckResult; error?: { message: string; hint?: string } };
+  /** One finished pair of a checks:matrix called with a matrixId (done of total so far). */
+  'checks:matrixProgress': { matrixId: string; done: number; total: number; result: CheckResult };
   /** Progress of a multi-host operation, host by host. */
   'operation:progress': { operation: string; hostId: string; phase: 'preflight' | 'working' | 'done' | 'failed'; message: string };
 }

@@ -261,7 +261,15 @@ const checkTarget = {
   helperImage: imageRef.optional(),
 };
 export const checkRunInput = z.object(checkTarget).strict();
-export const checkMatrixInput = z.object({ network: networkRef, port: port.optional(), helperImage: imageRef.optional() }).strict();
+export const checkMatrixInput = z
+  .object({
+    network: networkRef,
+    port: port.optional(),
+    helperImage: imageRef.optional(),
+    /** Chosen by the caller: each finished pair then arrives as a checks:matrixProgress event carrying it. */
+    matrixId: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be lowercase letters, digits and dashes (a UUID)').optional(),
+  })
+  .strict();
 export const checkWatchInput = z.object({ ...checkTarget, intervalSec: z.number().int().min(2, 'must be at least 2 seconds').max(3600).default(5) }).strict();
 export const watchIdInput = z.object({ watchId: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be a watch id from checks:watch') }).strict();
 

@@ -70,6 +70,18 @@ describe('Checks', () => {
     await screenshot(page, 'map-broken-edge');
   });
 
+  it('runs the matrix on a network, showing progress while its cells fill in', async () => {
+    await page.getByTestId('nav-checks').click();
+    await page.getByLabel('Matrix network').click();
+    await page.locator('.n-base-select-option', { hasText: 'appnet' }).click();
+    await page.getByTestId('matrix-run').click();
+    expect(await page.getByTestId('matrix-progress').textContent()).toMatch(/\d of 2 pairs checked/);
+    await page.getByTestId('matrix-progress').waitFor({ state: 'detached', timeout: 60_000 });
+    const cells = page.getByTestId('check-matrix').locator('button.m');
+    expect(await cells.count()).toBe(2);
+    expect(await cells.allTextContents()).toContain('✓ reachable');
+  });
+
   it('opens a console in a task on another host and runs hostname in it', async () => {
     const model = await apiCall<ClusterModel>(app.served, 'cluster:snapshot', {});
     const h2 = model.nodes.find((n) => n.hostname === 'h2')!;

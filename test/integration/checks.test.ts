@@ -148,9 +148,13 @@ describe('connectivity checks', () => {
   });
 
   it('runs the matrix over every pair of services on a network', async () => {
-    const m = await t.call('checks:matrix', { network: 'appnet', port: 80 });
+    const matrixId = 'matrix-1';
+    const m = await t.call('checks:matrix', { network: 'appnet', port: 80, matrixId });
     expect(m.services).toEqual(['api', 'backend', 'frontend']);
     expect(m.results).toHaveLength(6);
+    // Each pair also arrived as it finished, counted up to the total.
+    const progress = t.events.filter((e) => e.name === 'checks:matrixProgress').map((e) => e.payload as { matrixId: string; done: number; total: number });
+    expect(progress.map((p) => `${p.matrixId} ${p.done}/${p.total}`)).toEqual([1, 2, 3, 4, 5, 6].map((n) => `matrix-1 ${n}/6`));
     expect(m.results.find((r) => r.from === 'frontend' && r.to === 'backend')?.verdict.code).toBe('reachable');
     expect(m.results.find((r) => r.to === 'api')?.verdict.code).toBe('no-target-tasks');
   });

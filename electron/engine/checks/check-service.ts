@@ -156,14 +156,23 @@ export class CheckService {
   readonly handlers: CheckMethods = {
     'checks:run': (input) => this.run(input),
 
-    'checks:matrix': async ({ network, port, helperImage }) => {
+    'checks:matrix': async ({ network, port, helperImage, matrixId }) => {
       const model = await this.model(true);
       const net = model.networks.find((n) => n.name === network || n.id === network);
       if (!net) throw new ApiError('not-found', `no overlay network ${network}`, { field: 'network', hint: 'Pick a network from the list.' });
       const services = model.services.filter((s) => s.networkIds.includes(net.id)).map((s) => s.name).sort();
       const pairs = services.flatMap((a) => services.filter((b) => b !== a).map((b) => [a, b] as const));
       const limit = pLimit(MATRIX_AT_ONCE);
-      const results = await Promise.all(pairs.map(([from, to]) => limit(() => this.run({ from, to, port, network: net.name, helperImage }))));
+      let done = 0;
+      const results = await Promise.all(
+        pairs.map(([from, to]) =>
+          limit(async () => {
+            const result = await this.run({ from, to, port, network: net.name, helperImage });
+            if (matrixId) this.emit('checks:matrixProgress', { matrixId, done: ++done, total: pairs.length, result });
+            return result;
+          }),
+        ),
+      );
       return { network: net.name, services, results };
     },
 
