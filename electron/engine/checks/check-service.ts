@@ -50,9 +50,10 @@ export class CheckService {
     return s;
   }
 
-  async run(input: ParsedInput<'checks:run'>): Promise<CheckResult> {
+  /** `model`: the matrix reads the cluster once for all its pairs instead of once per pair. */
+  async run(input: ParsedInput<'checks:run'>, given?: ClusterModel): Promise<CheckResult> {
     const started = Date.now();
-    const model = await this.model(true);
+    const model = given ?? (await this.model(true));
     const from = this.service(model, input.from, 'from');
     const to = this.service(model, input.to, 'to');
     const overlays = new Map(model.networks.filter((n) => !n.ingress).map((n) => [n.id, n]));
@@ -167,7 +168,7 @@ export class CheckService {
       const results = await Promise.all(
         pairs.map(([from, to]) =>
           limit(async () => {
-            const result = await this.run({ from, to, port, network: net.name, helperImage });
+            const result = await this.run({ from, to, port, network: net.name, helperImage }, model);
             if (matrixId) this.emit('checks:matrixProgress', { matrixId, done: ++done, total: pairs.length, result });
             return result;
           }),
