@@ -79,7 +79,7 @@ export const contract = {
   'services:attachNetwork': method(serviceNetworkInput, 'Attaches a service to a network (its tasks roll to join it).').returns<OperationResult>(),
   'services:detachNetwork': method(serviceNetworkInput, 'Detaches a service from a network (its tasks roll to leave it).').returns<OperationResult>(),
   'checks:run': method(checkRunInput, 'Can A reach B? From every running task of A, on its own node: B and tasks.B in DNS, the VIP, and every task IP of B (TCP to the port, ICMP, latency), with a diagnosis in words.').returns<CheckResult>(),
-  'checks:matrix': method(checkMatrixInput, 'checks:run for every ordered pair of services on a network; with a matrixId, each pair also arrives as a checks:matrixProgress event as soon as it is done.').returns<{ network: string; services: string[]; results: CheckResult[] }>(),
+  'checks:matrix': method(checkMatrixInput, 'checks:run for every ordered pair of services on a network (each source task probes all its targets in one exec); with a matrixId, each pair also arrives as a checks:matrixProgress event as soon as its row is done.').returns<{ network: string; services: string[]; results: CheckResult[] }>(),
   'checks:watch': method(checkWatchInput, 'Repeats a check every intervalSec seconds; each result arrives as a checks:result event until checks:watchStop.').returns<{ watchId: string }>(),
   'checks:watchStop': method(watchIdInput, 'Stops a repeating check.').returns<{ stopped: boolean }>(),
   'console:open': method(consoleOpenInput, 'Opens a shell (bash, else sh) in a running task, on its node, over that node’s SSH connection; output arrives as console:output events.').returns<{ consoleId: string; shell: string; node: string; command: CliCommand }>(),

@@ -1,4 +1,5 @@
 // The diagnosis and the probe parser are pure: every verdict is checked here without a cluster.
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { CheckPair, CheckSource } from '../../electron/shared/model';
 import { diagnose, type DiagnosisInput } from '../../electron/engine/checks/diagnosis';
@@ -77,10 +78,21 @@ describe('diagnosis', () => {
 
 describe('probe script and parser', () => {
   it('passes names and IPs as arguments, never inside the script', () => {
-    const argv = probeArgv('x$(id)', 80, ['10.0.0.1']);
+    const argv = probeArgv([{ target: 'x$(id)', port: 80, ips: ['10.0.0.1'] }]);
     expect(argv[1]).toBe(PROBE_SCRIPT);
     expect(PROBE_SCRIPT).not.toContain('x$(id)');
     expect(argv.slice(2)).toEqual(['archipelago-probe', 'x$(id)', '80', '10.0.0.1']);
+  });
+  it('probes several targets in one run, each with its own port, when busybox runs the script', () => {
+    // The real script under the busybox sh the lab images use: two groups, "--" between them.
+    const argv = probeArgv([{ target: 'a', port: 1, ips: ['127.0.0.1', '127.0.0.2'] }, { target: 'b$(id)', ips: ['127.0.0.3'] }]);
+    expect(argv.slice(3)).toEqual(['a', '1', '127.0.0.1', '127.0.0.2', '--', 'b$(id)', '-', '127.0.0.3']);
+    const run = spawnSync('/bin/busybox', ['sh', ...argv], { encoding: 'utf8', timeout: 15_000 });
+    const out = parseProbeOutput(run.stdout);
+    expect([...out.dns.keys()].sort()).toEqual(['a', 'b$(id)', 'tasks.a', 'tasks.b$(id)']);
+    expect([...out.tcp.keys()].sort()).toEqual(['127.0.0.1', '127.0.0.2']);
+    expect(out.tcp.get('127.0.0.1')?.result).toBe('refused');
+    expect([...out.icmp.keys()].sort()).toEqual(['127.0.0.1', '127.0.0.2', '127.0.0.3']);
   });
   it('parses each line form and ignores anything else', () => {
     const out = parseProbeOutput(['dns b 10.0.0.2 10.0.0.3 ', 'dns tasks.b ', 'tcp 10.0.0.2 80 0 100.10 100.11 ', "tcp 10.0.0.3 80 1 100.10 100.10 nc: can't connect to remote host (10.0.0.3): Connection refused", 'icmp 10.0.0.2 0 time=0.123 ms', 'icmp 10.0.0.3 1 ', 'garbage line', 'tcp short'].join('\n'));

@@ -6,14 +6,14 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import type { Handlers, ParsedInput } from '../../shared/contract';
 import { ApiError } from '../../shared/errors';
 import type { EventSink } from '../../shared/events';
-import type { CheckPair, CheckResult, CheckSource, ClusterModel, CliCommand, ServiceView } from '../../shared/model';
+import type { CheckPair, CheckResult, CheckSource, ClusterModel, CliCommand, ServiceView, TaskView } from '../../shared/model';
 import type { HostService } from '../hosts/host-handlers';
 import type { HostSession } from '../hosts/host-session';
 import { dockerCommand } from '../swarm/cli-equivalent';
 import { pickManager, promised } from '../swarm/managers';
 import { diagnose } from './diagnosis';
-import { parseProbeOutput } from './probe-script';
-import { runProbe } from './probe-runner';
+import { parseProbeOutput, type ProbeGroup, type ProbeOutput } from './probe-script';
+import { runProbe, type ProbeRun } from './probe-runner';
 
 type CheckMethods = Pick<Handlers, 'checks:run' | 'checks:matrix' | 'checks:watch' | 'checks:watchStop'>;
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -22,11 +22,37 @@ type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 const PER_HOST = 4;
 const MIN_WATCH_MS = 2_000;
 /**
- * Checks of a matrix at once. Each already probes from every source task in parallel; running
- * all pairs together starves small hosts and turns slow answers into false "unreachable".
+ * Matrix rows (source services) at once. Each row already probes from every source task in
+ * parallel; more at once starves small hosts and turns slow answers into false "unreachable".
  */
 const MATRIX_AT_ONCE = 2;
 const bare = (cidr: string) => cidr.replace(/\/\d+$/, '');
+const nodeName = (model: ClusterModel, id?: string) => model.nodes.find((n) => n.id === id)?.hostname ?? id?.slice(0, 12) ?? '?';
+const taskName = (s: ServiceView, t: { slot?: number; id: string; nodeId?: string }) => `${s.name}.${t.slot ?? t.nodeId?.slice(0, 6)}`;
+
+/** One check worked out from the model: who probes, what, and where. */
+interface CheckPlan {
+  started: number;
+  fromService: ServiceView;
+  base: Pick<CheckResult, 'from' | 'to' | 'port' | 'endpointMode' | 'network'>;
+  network?: ClusterModel['networks'][number];
+  sourceTasks: TaskView[];
+  targets: { name: string; ip: string; nodeId?: string }[];
+  targetTasks: number;
+  vip?: string;
+  /** The VIP (if any) then every task IP: empty when there is nothing to probe. */
+  ips: string[];
+}
+
+/** What one source task's probe gave (or why it could not run). */
+interface SourceProbe {
+  task: TaskView;
+  src: { task: string; node: string };
+  session?: HostSession;
+  probe?: ProbeRun;
+  out?: ProbeOutput;
+  error?: string;
+}
 
 export class CheckService {
   private readonly limits = new Map<string, LimitFunction>();
@@ -50,10 +76,9 @@ export class CheckService {
     return s;
   }
 
-  /** `model`: the matrix reads the cluster once for all its pairs instead of once per pair. */
-  async run(input: ParsedInput<'checks:run'>, given?: ClusterModel): Promise<CheckResult> {
+  /** What one check will probe, worked out from the model (the VIP read from a manager). */
+  private async plan(model: ClusterModel, input: ParsedInput<'checks:run'>): Promise<CheckPlan> {
     const started = Date.now();
-    const model = given ?? (await this.model(true));
     const from = this.service(model, input.from, 'from');
     const to = this.service(model, input.to, 'to');
     const overlays = new Map(model.networks.filter((n) => !n.ingress).map((n) => [n.id, n]));
@@ -63,9 +88,7 @@ export class CheckService {
       network = common.find((n) => n.name === input.network || n.id === input.network)!;
       if (!network) throw new ApiError('invalid-input', `network: ${input.network} is not shared by ${from.name} and ${to.name}`, { field: 'network', hint: `Pick one of: ${common.map((n) => n.name).join(', ') || 'none (they share no overlay)'}.` });
     }
-    const nodeName = (id?: string) => model.nodes.find((n) => n.id === id)?.hostname ?? id?.slice(0, 12) ?? '?';
     const running = (s: ServiceView) => model.tasks.filter((t) => t.serviceId === s.id && t.state === 'running');
-    const taskName = (s: ServiceView, t: { slot?: number; id: string; nodeId?: string }) => `${s.name}.${t.slot ?? t.nodeId?.slice(0, 6)}`;
     const sourceTasks = running(from);
     const targets = running(to).flatMap((t) => {
       const a = t.addresses.find((x) => x.networkId === network?.id);
@@ -73,61 +96,118 @@ export class CheckService {
     });
     const port = input.port ?? to.ports[0]?.target;
     const base = { from: from.name, to: to.name, port, endpointMode: to.endpointMode, network: network && { id: network.id, name: network.name, encrypted: network.encrypted } };
+    const plan: CheckPlan = { started, fromService: from, base, network, sourceTasks, targets, targetTasks: running(to).length, ips: [] };
+    if (!network || !sourceTasks.length || !targets.length) return plan;
+    plan.vip = to.endpointMode === 'vip' ? await this.vip(to.id, network.id) : undefined;
+    plan.ips = [...(plan.vip ? [plan.vip] : []), ...targets.map((t) => t.ip)];
+    return plan;
+  }
 
-    if (!network || !sourceTasks.length || !targets.length) {
-      const { verdict, findings } = diagnose({ ...base, network, sourceTasks: sourceTasks.length, targetTasks: running(to).length, sources: [], pairs: [] });
-      return { ...base, sources: [], pairs: [], verdict, findings, commands: [], startedAt: new Date(started).toISOString(), durationMs: Date.now() - started };
+  /**
+   * Runs the probe for every group in one source task, on its node, through that node's SSH
+   * connection: one exec whatever the number of targets.
+   */
+  private async probeFrom(model: ClusterModel, from: ServiceView, task: TaskView, groups: ProbeGroup[], helperImage?: string): Promise<SourceProbe> {
+    const node = model.nodes.find((n) => n.id === task.nodeId);
+    const src = { task: taskName(from, task), node: nodeName(model, task.nodeId) };
+    const session = node?.hostId ? this.hosts.connectedSessions().find((s) => s.host.id === node.hostId) : undefined;
+    if (!session || !task.containerId) {
+      return { task, src, error: session ? 'the task has no container yet' : `${src.node} is not a connected Archipelago host, so nothing can run there` };
     }
+    try {
+      const probe = await this.limit(session.host.id)(() => runProbe(session, task.containerId!, groups, helperImage));
+      return { task, src, session, probe, out: parseProbeOutput(probe.output) };
+    } catch (err) {
+      return { task, src, error: err instanceof ApiError ? `${err.message}${err.hint ? `. ${err.hint}` : ''}` : String(err) };
+    }
+  }
 
-    const vip = to.endpointMode === 'vip' ? await this.vip(to.id, network.id) : undefined;
-    const ips = [...(vip ? [vip] : []), ...targets.map((t) => t.ip)];
+  /** From the probes of one check's source tasks to its pairs, diagnosis and CLI equivalents. */
+  private async finish(model: ClusterModel, plan: CheckPlan, probes: SourceProbe[]): Promise<CheckResult> {
+    const { base, network, targets, ips, vip } = plan;
+    const to = base.to;
     const commands: CliCommand[] = [];
     const pairs: CheckPair[] = [];
-    const sources: CheckSource[] = await Promise.all(
-      sourceTasks.map(async (task): Promise<CheckSource> => {
-        const node = model.nodes.find((n) => n.id === task.nodeId);
-        const src = { task: taskName(from, task), node: nodeName(task.nodeId) };
-        const session = node?.hostId ? this.hosts.connectedSessions().find((s) => s.host.id === node.hostId) : undefined;
-        if (!session || !task.containerId) {
-          return { ...src, via: 'none', dns: [], error: session ? 'the task has no container yet' : `${src.node} is not a connected Archipelago host, so nothing can run there` };
-        }
-        try {
-          const probe = await this.limit(session.host.id)(() => runProbe(session, task.containerId!, to.name, port, ips, input.helperImage));
-          const out = parseProbeOutput(probe.output);
-          for (const ip of ips) {
-            const target = targets.find((t) => t.ip === ip);
-            const tcp = port === undefined ? undefined : (out.tcp.get(ip) ?? { result: 'not-run' as const, detail: 'no result' });
-            const icmp = out.icmp.get(ip) ?? { result: 'not-run' as const, detail: 'no result' };
-            const reachable = tcp ? tcp.result === 'ok' : icmp.result === 'ok';
-            pairs.push({
-              sourceTask: src.task,
-              sourceNode: src.node,
-              target: target?.name ?? 'VIP',
-              targetIp: ip,
-              targetNode: target && nodeName(target.nodeId),
-              kind: target ? 'task' : 'vip',
-              sameHost: Boolean(target && target.nodeId === task.nodeId),
-              tcp,
-              icmp,
-              reachable,
-              latencyMs: icmp.result === 'ok' ? icmp.ms : tcp?.result === 'ok' ? tcp.ms : undefined,
-            });
-          }
-          if (commands.length < 4) commands.push(...this.reproduce(session, task.containerId, probe.via === 'helper' ? probe.helperImage : undefined, to.name, port, ips[0]));
-          return { ...src, via: probe.via, helperImage: probe.helperImage, dns: [...out.dns].map(([name, addresses]) => ({ name, addresses })) };
-        } catch (err) {
-          return { ...src, via: 'none', dns: [], error: err instanceof ApiError ? `${err.message}${err.hint ? `. ${err.hint}` : ''}` : String(err) };
-        }
-      }),
-    );
+    const sources: CheckSource[] = probes.map(({ task, src, session, probe, out, error }): CheckSource => {
+      if (error || !probe || !out || !session) return { ...src, via: 'none', dns: [], error: error ?? 'the probe did not run' };
+      for (const ip of ips) {
+        const target = targets.find((t) => t.ip === ip);
+        const tcp = base.port === undefined ? undefined : (out.tcp.get(ip) ?? { result: 'not-run' as const, detail: 'no result' });
+        const icmp = out.icmp.get(ip) ?? { result: 'not-run' as const, detail: 'no result' };
+        const reachable = tcp ? tcp.result === 'ok' : icmp.result === 'ok';
+        pairs.push({
+          sourceTask: src.task,
+          sourceNode: src.node,
+          target: target?.name ?? 'VIP',
+          targetIp: ip,
+          targetNode: target && nodeName(model, target.nodeId),
+          kind: target ? 'task' : 'vip',
+          sameHost: Boolean(target && target.nodeId === task.nodeId),
+          tcp,
+          icmp,
+          reachable,
+          latencyMs: icmp.result === 'ok' ? icmp.ms : tcp?.result === 'ok' ? tcp.ms : undefined,
+        });
+      }
+      if (commands.length < 4) commands.push(...this.reproduce(session, task.containerId!, probe.via === 'helper' ? probe.helperImage : undefined, to, base.port, ips[0]));
+      const dns = [to, `tasks.${to}`].map((name) => ({ name, addresses: out.dns.get(name) ?? [] }));
+      return { ...src, via: probe.via, helperImage: probe.helperImage, dns };
+    });
     // Each node's view of the network explains failures between hosts and names that resolve on
     // some nodes only (gossip lag); read only when one of those is seen.
     const crossFails = pairs.some((p) => p.kind === 'task' && !p.sameHost && !p.reachable && p.tcp?.result !== 'refused');
     const unresolvedSomewhere = sources.some((s) => s.via !== 'none' && s.dns.every((r) => r.addresses.length === 0));
-    const peers = crossFails || unresolvedSomewhere ? await this.peers(network.id, (hostId) => model.nodes.find((n) => n.hostId === hostId)?.hostname ?? this.hosts.connectedSessions().find((x) => x.host.id === hostId)!.host.name) : undefined;
-    const { verdict, findings } = diagnose({ ...base, network, sourceTasks: sourceTasks.length, targetTasks: targets.length, sources, pairs, peers });
+    const peers = network && (crossFails || unresolvedSomewhere) ? await this.peers(network.id, (hostId) => model.nodes.find((n) => n.hostId === hostId)?.hostname ?? this.hosts.connectedSessions().find((x) => x.host.id === hostId)!.host.name) : undefined;
+    const { verdict, findings } = diagnose({ ...base, network, sourceTasks: plan.sourceTasks.length, targetTasks: plan.targetTasks, sources, pairs, peers });
     pairs.sort((a, b) => a.sourceTask.localeCompare(b.sourceTask) || Number(b.kind === 'vip') - Number(a.kind === 'vip') || a.target.localeCompare(b.target));
-    return { ...base, vip, sources, pairs, verdict, findings, commands, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started };
+    return { ...base, vip, sources, pairs, verdict, findings, commands, startedAt: new Date(plan.started).toISOString(), durationMs: Date.now() - plan.started };
+  }
+
+  private probing(plan: CheckPlan): boolean {
+    return plan.ips.length > 0;
+  }
+
+  async run(input: ParsedInput<'checks:run'>): Promise<CheckResult> {
+    const model = await this.model(true);
+    const plan = await this.plan(model, input);
+    if (!this.probing(plan)) return this.finish(model, plan, []);
+    const group = { target: plan.base.to, port: plan.base.port, ips: plan.ips };
+    const probes = await Promise.all(plan.sourceTasks.map((task) => this.probeFrom(model, plan.fromService, task, [group], input.helperImage)));
+    return this.finish(model, plan, probes);
+  }
+
+  /**
+   * Every ordered pair of services on a network. The cluster is read once, and each source
+   * task runs one probe for all the services it is checked against (one exec per task, not
+   * one per pair); results are emitted per source service as they finish.
+   */
+  private async matrix({ network, port, helperImage, matrixId }: ParsedInput<'checks:matrix'>) {
+    const model = await this.model(true);
+    const net = model.networks.find((n) => n.name === network || n.id === network);
+    if (!net) throw new ApiError('not-found', `no overlay network ${network}`, { field: 'network', hint: 'Pick a network from the list.' });
+    const services = model.services.filter((s) => s.networkIds.includes(net.id)).map((s) => s.name).sort();
+    const total = services.length * (services.length - 1);
+    const limit = pLimit(MATRIX_AT_ONCE);
+    let done = 0;
+    const rows = await Promise.all(
+      services.map((from) =>
+        limit(async () => {
+          const plans = await Promise.all(services.filter((to) => to !== from).map((to) => this.plan(model, { from, to, port, network: net.name, helperImage })));
+          const probed = plans.filter((p) => this.probing(p));
+          const groups = probed.map((p) => ({ target: p.base.to, port: p.base.port, ips: p.ips }));
+          const fromService = plans[0]?.fromService;
+          const probes = fromService && groups.length ? await Promise.all(probed[0].sourceTasks.map((task) => this.probeFrom(model, fromService, task, groups, helperImage))) : [];
+          const results: CheckResult[] = [];
+          for (const plan of plans) {
+            const result = await this.finish(model, plan, this.probing(plan) ? probes : []);
+            results.push(result);
+            if (matrixId) this.emit('checks:matrixProgress', { matrixId, done: ++done, total, result });
+          }
+          return results;
+        }),
+      ),
+    );
+    return { network: net.name, services, results: rows.flat() };
   }
 
   private async vip(serviceId: string, networkId: string): Promise<string | undefined> {
@@ -157,25 +237,7 @@ export class CheckService {
   readonly handlers: CheckMethods = {
     'checks:run': (input) => this.run(input),
 
-    'checks:matrix': async ({ network, port, helperImage, matrixId }) => {
-      const model = await this.model(true);
-      const net = model.networks.find((n) => n.name === network || n.id === network);
-      if (!net) throw new ApiError('not-found', `no overlay network ${network}`, { field: 'network', hint: 'Pick a network from the list.' });
-      const services = model.services.filter((s) => s.networkIds.includes(net.id)).map((s) => s.name).sort();
-      const pairs = services.flatMap((a) => services.filter((b) => b !== a).map((b) => [a, b] as const));
-      const limit = pLimit(MATRIX_AT_ONCE);
-      let done = 0;
-      const results = await Promise.all(
-        pairs.map(([from, to]) =>
-          limit(async () => {
-            const result = await this.run({ from, to, port, network: net.name, helperImage }, model);
-            if (matrixId) this.emit('checks:matrixProgress', { matrixId, done: ++done, total: pairs.length, result });
-            return result;
-          }),
-        ),
-      );
-      return { network: net.name, services, results };
-    },
+    'checks:matrix': (input) => this.matrix(input),
 
     'checks:watch': async ({ intervalSec, ...check }) => {
       const watchId = randomUUID();

@@ -158,7 +158,7 @@ export function diagnose(d: DiagnosisInput): { verdict: Verdict; findings: Verdi
   }
 
   if (gossip.nodes.size) {
-    const nodes = [...gossip.nodes];
+    const nodes = [...gossip.nodes].sort();
     const working = taskPairs.filter((p) => p.reachable).length;
     add({
       level: 'error',

@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { ApiError } from '../../shared/errors';
 import type { HostSession } from '../hosts/host-session';
 import { LogFrameParser } from '../services/log-frames';
-import { probeArgv } from './probe-script';
+import { probeArgv, type ProbeGroup } from './probe-script';
 
 export interface ProbeRun {
   via: 'exec' | 'helper';
@@ -79,8 +79,8 @@ async function inHelper(session: HostSession, containerId: string, image: string
   });
 }
 
-export async function runProbe(session: HostSession, containerId: string, target: string, port: number | undefined, ips: string[], helperImage?: string): Promise<ProbeRun> {
-  const argv = probeArgv(target, port, ips);
+export async function runProbe(session: HostSession, containerId: string, groups: ProbeGroup[], helperImage?: string): Promise<ProbeRun> {
+  const argv = probeArgv(groups);
   const inside = await execIn(session, containerId, argv).catch((err: unknown) => ({ code: null, output: String((err as Error)?.message ?? err) }));
   const noTools = inside.code === 3 || inside.code === 126 || inside.code === 127 || (inside.code !== 0 && NO_SHELL.test(inside.output));
   if (!noTools && inside.code === 0) return { via: 'exec', output: inside.output, argv };

@@ -10,26 +10,39 @@
 //   icmp <ip> <rc> <ping output's time=… or loss line>
 export const PROBE_SCRIPT = [
   'for t in nslookup nc ping; do command -v "$t" >/dev/null 2>&1 || { echo "missing $t"; exit 3; }; done',
-  'name="$1"; port="$2"; shift 2',
-  'for q in "$name" "tasks.$name"; do',
-  '  a=$(nslookup "$q" 2>/dev/null | sed -n "/^Name:/,\\$ s/^Address[^:]*: *\\([0-9.]*\\).*/\\1/p" | tr "\\n" " ")',
-  '  echo "dns $q $a"',
-  'done',
-  'for ip in "$@"; do',
-  '  if [ "$port" != "-" ]; then (',
-  '    t0=$(cut -d" " -f1 /proc/uptime)',
-  '    m=$(nc -w 2 "$ip" "$port" </dev/null 2>&1); rc=$?',
-  '    t1=$(cut -d" " -f1 /proc/uptime)',
-  '    echo "tcp $ip $port $rc $t0 $t1 $(echo $m | tr "\\n" " ")"',
-  '  ) & fi',
-  '  ( o=$(ping -c 1 -W 2 "$ip" 2>&1); rc=$?; echo "icmp $ip $rc $(echo "$o" | grep -o "time=[0-9.]* ms" | head -n 1)" ) &',
+  // Groups "name port ip…", separated by "--": one exec probes every target of a matrix row.
+  'while [ $# -ge 2 ]; do',
+  '  name="$1"; port="$2"; shift 2',
+  '  for q in "$name" "tasks.$name"; do',
+  '    a=$(nslookup "$q" 2>/dev/null | sed -n "/^Name:/,\\$ s/^Address[^:]*: *\\([0-9.]*\\).*/\\1/p" | tr "\\n" " ")',
+  '    echo "dns $q $a"',
+  '  done',
+  '  while [ $# -gt 0 ] && [ "$1" != "--" ]; do',
+  '    ip="$1"; shift',
+  '    if [ "$port" != "-" ]; then (',
+  '      t0=$(cut -d" " -f1 /proc/uptime)',
+  '      m=$(nc -w 2 "$ip" "$port" </dev/null 2>&1); rc=$?',
+  '      t1=$(cut -d" " -f1 /proc/uptime)',
+  '      echo "tcp $ip $port $rc $t0 $t1 $(echo $m | tr "\\n" " ")"',
+  '    ) & fi',
+  '    ( o=$(ping -c 1 -W 2 "$ip" 2>&1); rc=$?; echo "icmp $ip $rc $(echo "$o" | grep -o "time=[0-9.]* ms" | head -n 1)" ) &',
+  '  done',
+  '  [ $# -gt 0 ] && shift',
   'done',
   'wait',
 ].join('\n');
 
-/** argv for `sh -c`: the script, $0, then the data as separate arguments. */
-export function probeArgv(target: string, port: number | undefined, ips: string[]): string[] {
-  return ['-c', PROBE_SCRIPT, 'archipelago-probe', target, port === undefined ? '-' : String(port), ...ips];
+/** One target of a probe: its name, the port to try (none: ICMP only) and the addresses to try. */
+export interface ProbeGroup {
+  target: string;
+  port?: number;
+  ips: string[];
+}
+
+/** argv for `sh -c`: the script, $0, then the data as separate arguments ("--" between groups). */
+export function probeArgv(groups: ProbeGroup[]): string[] {
+  const data = groups.flatMap((g, i) => [...(i ? ['--'] : []), g.target, g.port === undefined ? '-' : String(g.port), ...g.ips]);
+  return ['-c', PROBE_SCRIPT, 'archipelago-probe', ...data];
 }
 
 export type TcpOutcome = { result: 'ok' | 'refused' | 'timeout' | 'unreachable' | 'failed'; ms?: number; detail: string };
