@@ -36,6 +36,8 @@ export interface DialOptions {
   knownHosts: KnownHosts;
   secret?: string;
   timeoutMs?: number;
+  /** For the TCP connect alone (default timeoutMs). */
+  connectTimeoutMs?: number;
   onStep?: (step: TestStep) => void;
 }
 

@@ -29,7 +29,13 @@ const NEEDS_USER: HostStatus[] = ['auth-failed', 'host-key-unknown', 'host-key-c
 
 const HEALTH_EVERY_MS = 5_000;
 const UNHEALTHY_EVERY_MS = 1_000;
-const RECONNECT_TIMEOUT_MS = 2_500;
+/**
+ * While a dropped host is retried, a TCP connect is given 2.5 s: the SYN and its first resend
+ * (at 1 s) fit, so a link back within that is picked up by the resend. Once TCP connects the
+ * host is back, and the SSH login and Docker ping get the normal time: a dockerd catching up (a
+ * manager rejoining raft) can answer slowly, and abandoning it there only starts over.
+ */
+const RECONNECT_TCP_TIMEOUT_MS = 2_500;
 /** Fast retries for a minute after a drop (so a host back within it is connected within ~2 s), then slower. */
 const FAST_RETRY_WINDOW_MS = 60_000;
 const SLOW_RETRY_MS = 10_000;
@@ -110,11 +116,11 @@ export class HostSession {
     return new ApiError('docker-unavailable', `Docker on ${this.name} did not complete the call: ${e.message}`, { hint: 'Check that dockerd is running on the host.' });
   }
 
-  private async open(timeoutMs?: number): Promise<LiveLink> {
+  private async open(connectTimeoutMs?: number): Promise<LiveLink> {
     this.set('connecting');
     try {
       const secret = this.host.kind === 'ssh' && this.host.auth.kind !== 'agent' ? await this.deps.secrets.get(this.host.id) : undefined;
-      const link = await dial(this.host, { knownHosts: this.deps.knownHosts, secret, timeoutMs });
+      const link = await dial(this.host, { knownHosts: this.deps.knownHosts, secret, connectTimeoutMs });
       if (this.closed) {
         link.close();
         throw new ApiError('not-found', `host ${this.name} was removed`);
@@ -159,12 +165,12 @@ export class HostSession {
     if (this.closed || this.retryTimer) return;
     if (!this.troubleSince) this.troubleSince = Date.now();
     const fast = Date.now() - this.troubleSince < FAST_RETRY_WINDOW_MS;
-    const delay = fast ? Math.min(250 * 2 ** this.attempt, 1_500) : SLOW_RETRY_MS;
+    const delay = fast ? Math.min(250 * 2 ** this.attempt, 1_000) : SLOW_RETRY_MS;
     this.attempt += 1;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       if (this.closed || this.live || this.connecting) return;
-      this.connecting = this.open(RECONNECT_TIMEOUT_MS).finally(() => {
+      this.connecting = this.open(RECONNECT_TCP_TIMEOUT_MS).finally(() => {
         this.connecting = null;
       });
       this.connecting.catch(() => {}); // failed() already scheduled the next try

@@ -19,6 +19,8 @@ export interface ConnectOptions {
   /** The host's password or key passphrase, if its auth needs one. */
   secret?: string;
   timeoutMs?: number;
+  /** For the TCP connect alone (default timeoutMs): short when retrying a host that went away. */
+  connectTimeoutMs?: number;
   onStep?: (step: TestStep) => void;
 }
 
@@ -211,13 +213,14 @@ async function connectHop(ep: Endpoint, sock: Duplex, auth: Partial<ConnectConfi
 export async function connectSsh(host: SshHostRecord, opts: ConnectOptions): Promise<SshLink> {
   const steps = new Steps(opts.onStep);
   const timeoutMs = opts.timeoutMs ?? 10_000;
+  const connectMs = opts.connectTimeoutMs ?? timeoutMs;
   const auth = await authOptions(host.auth, opts.secret);
   const target: Endpoint = { address: host.address, port: host.port, user: host.user, hop: 'host' };
   const jumpEp = jumpEndpoint(host);
   let jump: Client | undefined;
   let sock: Duplex;
   if (jumpEp) {
-    const jumpSock = await openTcp({ ...jumpEp, hop: 'jump' }, timeoutMs).catch((e) => steps.fail('tcp', e));
+    const jumpSock = await openTcp({ ...jumpEp, hop: 'jump' }, connectMs).catch((e) => steps.fail('tcp', e));
     jump = await connectHop({ ...jumpEp, hop: 'jump' }, jumpSock, auth, host.auth, opts, steps);
     sock = await forwardThrough(jump, target).catch((e) => {
       jump?.end();
@@ -225,7 +228,7 @@ export async function connectSsh(host: SshHostRecord, opts: ConnectOptions): Pro
     });
     steps.pass('tcp', `reached ${host.address}:${host.port} through ${jumpEp.address}`);
   } else {
-    sock = await openTcp(target, timeoutMs).catch((e) => steps.fail('tcp', e));
+    sock = await openTcp(target, connectMs).catch((e) => steps.fail('tcp', e));
     steps.pass('tcp', `reached ${host.address}:${host.port}`);
   }
   let client: Client;
