@@ -157,29 +157,40 @@ export class CheckService {
     // some nodes only (gossip lag); read only when one of those is seen.
     const crossFails = pairs.some((p) => p.kind === 'task' && !p.sameHost && !p.reachable && p.tcp?.result !== 'refused');
     const unresolvedSomewhere = sources.some((s) => s.via !== 'none' && s.dns.every((r) => r.addresses.length === 0));
-    const peers = network && (crossFails || unresolvedSomewhere) ? await this.peers(network.id, (hostId) => model.nodes.find((n) => n.hostId === hostId)?.hostname ?? this.hosts.connectedSessions().find((x) => x.host.id === hostId)!.host.name) : undefined;
+    const peers = network && (crossFails || unresolvedSomewhere) ? await this.peers(model, network.id) : undefined;
     const { verdict, findings } = diagnose({ ...base, network, sourceTasks: plan.sourceTasks.length, targetTasks: plan.targetTasks, sources, pairs, peers });
     pairs.sort((a, b) => a.sourceTask.localeCompare(b.sourceTask) || Number(b.kind === 'vip') - Number(a.kind === 'vip') || a.target.localeCompare(b.target));
     return { ...base, vip, sources, pairs, verdict, findings, commands, startedAt: new Date(plan.started).toISOString(), durationMs: Date.now() - plan.started };
   }
 
-  private probing(plan: CheckPlan): boolean {
-    return plan.ips.length > 0;
+  /**
+   * Checks from one source service: each of its tasks runs ONE probe covering every plan that
+   * has something to probe, then each plan gets its result (reported through onResult as soon
+   * as it is ready).
+   */
+  private async row(model: ClusterModel, plans: CheckPlan[], helperImage: string | undefined, onResult: (r: CheckResult) => void = () => {}): Promise<CheckResult[]> {
+    const probed = plans.filter((p) => p.ips.length > 0);
+    const groups: ProbeGroup[] = probed.map((p) => ({ target: p.base.to, port: p.base.port, ips: p.ips }));
+    const probes = probed.length ? await Promise.all(probed[0].sourceTasks.map((task) => this.probeFrom(model, probed[0].fromService, task, groups, helperImage))) : [];
+    const results: CheckResult[] = [];
+    for (const plan of plans) {
+      const result = await this.finish(model, plan, plan.ips.length ? probes : []);
+      onResult(result);
+      results.push(result);
+    }
+    return results;
   }
 
   async run(input: ParsedInput<'checks:run'>): Promise<CheckResult> {
     const model = await this.model(true);
-    const plan = await this.plan(model, input);
-    if (!this.probing(plan)) return this.finish(model, plan, []);
-    const group = { target: plan.base.to, port: plan.base.port, ips: plan.ips };
-    const probes = await Promise.all(plan.sourceTasks.map((task) => this.probeFrom(model, plan.fromService, task, [group], input.helperImage)));
-    return this.finish(model, plan, probes);
+    const [result] = await this.row(model, [await this.plan(model, input)], input.helperImage);
+    return result;
   }
 
   /**
    * Every ordered pair of services on a network. The cluster is read once, and each source
    * task runs one probe for all the services it is checked against (one exec per task, not
-   * one per pair); results are emitted per source service as they finish.
+   * one per pair); results are emitted as each row finishes.
    */
   private async matrix({ network, port, helperImage, matrixId }: ParsedInput<'checks:matrix'>) {
     const model = await this.model(true);
@@ -189,21 +200,12 @@ export class CheckService {
     const total = services.length * (services.length - 1);
     const limit = pLimit(MATRIX_AT_ONCE);
     let done = 0;
+    const progress = (result: CheckResult) => matrixId && this.emit('checks:matrixProgress', { matrixId, done: ++done, total, result });
     const rows = await Promise.all(
       services.map((from) =>
         limit(async () => {
           const plans = await Promise.all(services.filter((to) => to !== from).map((to) => this.plan(model, { from, to, port, network: net.name, helperImage })));
-          const probed = plans.filter((p) => this.probing(p));
-          const groups = probed.map((p) => ({ target: p.base.to, port: p.base.port, ips: p.ips }));
-          const fromService = plans[0]?.fromService;
-          const probes = fromService && groups.length ? await Promise.all(probed[0].sourceTasks.map((task) => this.probeFrom(model, fromService, task, groups, helperImage))) : [];
-          const results: CheckResult[] = [];
-          for (const plan of plans) {
-            const result = await this.finish(model, plan, this.probing(plan) ? probes : []);
-            results.push(result);
-            if (matrixId) this.emit('checks:matrixProgress', { matrixId, done: ++done, total, result });
-          }
-          return results;
+          return this.row(model, plans, helperImage, progress);
         }),
       ),
     );
@@ -218,12 +220,14 @@ export class CheckService {
   }
 
   /** Each connected node's view of the network: gossip peers and the task addresses it knows. */
-  private async peers(networkId: string, nodeName: (hostId: string) => string): Promise<{ node: string; peers: string[]; knows?: string[] }[]> {
+  private async peers(model: ClusterModel, networkId: string): Promise<{ node: string; peers: string[]; knows?: string[] }[]> {
     return Promise.all(
       this.hosts.connectedSessions().map(async (s: HostSession) => {
         const n: Any | null = await s.run((d) => promised(d.getNetwork(networkId)).inspect({ verbose: true })).catch(() => null);
         const knows = n?.Services ? Object.values(n.Services as Record<string, Any>).flatMap((svc) => ((svc.Tasks ?? []) as Any[]).map((t) => String(t.EndpointIP))) : undefined;
-        return { node: nodeName(s.host.id), peers: ((n?.Peers ?? []) as Any[]).map((p) => `${p.Name.slice(0, 12)} (${p.IP})`), knows };
+        // Named as the pairs name nodes (their hostname), so the diagnosis can match them.
+        const node = model.nodes.find((x) => x.hostId === s.host.id)?.hostname ?? s.host.name;
+        return { node, peers: ((n?.Peers ?? []) as Any[]).map((p) => `${p.Name.slice(0, 12)} (${p.IP})`), knows };
       }),
     );
   }
