@@ -22,7 +22,7 @@ beforeAll(async () => {
   await mkdir(ctx, { recursive: true });
   await writeFile(path.join(ctx, 'meta.json'), JSON.stringify({ Name: 'island3', Metadata: {}, Endpoints: { docker: { Host: `ssh://root@${h3.address}` } } }));
   // The context names h3 by address; ~/.ssh/config gives that address its key, as for the docker CLI.
-  await writeFile(path.join(home, '.ssh', 'config'), `Host island2\n  HostName ${h2.address}\n  User root\n  IdentityFile ${h2.keyPath}\n\nHost 172.31.250.*\n  IdentityFile ${h3.keyPath}\n`);
+  await writeFile(path.join(home, '.ssh', 'config'), `Host island2\n  HostName ${h2.address}\n  User root\n  IdentityFile ${h2.keyPath}\n\nHost ${h3.address.replace(/\.\d+$/, '.*')}\n  IdentityFile ${h3.keyPath}\n`);
   app = await openApp(path.join(t.dir, 'config'), { HOME: home, SSH_AUTH_SOCK: '' }, { width: 1280, height: 860 });
   ({ page, pageErrors } = app);
 });

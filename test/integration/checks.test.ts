@@ -6,6 +6,10 @@ import type { CheckResult, HostView } from '../../electron/shared/model';
 import type { LabHostEnv } from '../lab/lab';
 import { leaveSwarmEverywhere, sshRun } from '../support/lab';
 import { engineOnLab, type TestEngine } from '../support/engine';
+import { SUBNET_PREFIX } from '../lab/config';
+
+/** The lab's subnet as a regular expression fragment (labs can run side by side on other /24s). */
+const LAB_NET = SUBNET_PREFIX.replaceAll('.', '\\.');
 
 let t: TestEngine;
 let lab: LabHostEnv[];
@@ -63,7 +67,7 @@ describe('connectivity checks', () => {
     // dnsrr: the name itself resolves to the task IPs.
     const taskIps = (await cli(0, ['docker', 'network', 'inspect', 'appnet', '--verbose', '--format', "'{{range (index .Services \"backend\").Tasks}}{{.EndpointIP}} {{end}}'"])).split(' ').filter(Boolean).sort();
     for (const s of r.sources) expect(s.dns.find((d) => d.name === 'backend')?.addresses.sort()).toEqual(taskIps);
-    expect(r.commands.map((c) => c.text).join('\n')).toMatch(/docker -H ssh:\/\/root@172\.31\.250\.1\d exec \w{12} nc -w 2 10\.91\.0\.\d+ 80/);
+    expect(r.commands.map((c) => c.text).join('\n')).toMatch(new RegExp(`docker -H ssh://root@${LAB_NET}\\.1\\d exec \\w{12} nc -w 2 10\\.91\\.0\\.\\d+ 80`));
   });
 
   it('vip: the VIP failure is diagnosed as such while the task IPs pass', async () => {
@@ -168,7 +172,7 @@ describe('console', () => {
     const task = model.tasks.find((k) => k.serviceId === fe.id && k.nodeId === h3.id && k.state === 'running')!;
     const { consoleId, shell, node, command } = await t.call('console:open', { taskId: task.id, cols: 80, rows: 24 });
     expect({ shell, node }).toEqual({ shell: '/bin/sh', node: 'h3' });
-    expect(command.text).toMatch(/docker -H ssh:\/\/root@172\.31\.250\.13 exec -it \w{12} \/bin\/sh/);
+    expect(command.text).toMatch(new RegExp(`docker -H ssh://root@${LAB_NET}\\.13 exec -it \\w{12} /bin/sh`));
     const output = () => t.events.filter((e) => e.name === 'console:output' && (e.payload as { consoleId: string }).consoleId === consoleId).map((e) => (e.payload as { data: string }).data).join('');
     await t.call('console:resize', { consoleId, cols: 120, rows: 40 });
     await t.call('console:input', { consoleId, data: 'hostname; stty size\n' });

@@ -71,7 +71,7 @@ describe('hosts over real SSH', () => {
   });
 
   it('says a missing key file is missing, naming the field', async () => {
-    const host = await t.call('hosts:add', { name: 'no-key', address: '172.31.250.11', auth: { kind: 'key', keyPath: path.join(t.dir, 'nope') } });
+    const host = await t.call('hosts:add', { name: 'no-key', address: (await labHosts())[0].address, auth: { kind: 'key', keyPath: path.join(t.dir, 'nope') } });
     expect(await t.fail('hosts:probe', { id: host.id })).toMatchObject({ code: 'auth-failed', field: 'auth.keyPath' });
   });
 

@@ -13,7 +13,9 @@ import { run, succeeds, waitFor } from './sys';
 export async function hostIptables(name: string, args: string[]): Promise<void> {
   const pid = await readPid(hostByName(name));
   if (!pid) throw new Error(`${name} is not running`);
-  await run('nsenter', ['-t', String(pid), '-n', 'iptables', ...args]);
+  // -w: the xtables lock file is the machine's (only the network namespace is entered), shared
+  // with every other lab running beside this one.
+  await run('nsenter', ['-t', String(pid), '-n', 'iptables', '-w', ...args]);
 }
 
 /** Drops incoming TCP to a port on the host; returns the function that lifts the block. */

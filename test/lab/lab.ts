@@ -51,7 +51,7 @@ async function ensureBridge(): Promise<void> {
   const addrs = (await run('ip', ['-br', 'addr', 'show', BRIDGE])).stdout;
   if (!addrs.includes(`${BRIDGE_ADDRESS}/`)) await run('ip', ['addr', 'add', `${BRIDGE_ADDRESS}/24`, 'dev', BRIDGE]);
   await run('ip', ['link', 'set', BRIDGE, 'up']);
-  if (!(await succeeds('iptables', ['-C', ...FORWARD_RULE]))) await run('iptables', ['-I', ...FORWARD_RULE]);
+  if (!(await succeeds('iptables', ['-w', '-C', ...FORWARD_RULE]))) await run('iptables', ['-w', '-I', ...FORWARD_RULE]);
 }
 
 async function ensureLabKey(): Promise<void> {
@@ -96,7 +96,7 @@ export async function down(log: (line: string) => void = () => {}): Promise<void
     await destroyHost(h);
     log(`${h.name}: down`);
   }
-  while (await succeeds('iptables', ['-C', ...FORWARD_RULE])) await run('iptables', ['-D', ...FORWARD_RULE]);
+  while (await succeeds('iptables', ['-w', '-C', ...FORWARD_RULE])) await run('iptables', ['-w', '-D', ...FORWARD_RULE]);
   if (await succeeds('ip', ['link', 'show', BRIDGE])) await run('ip', ['link', 'del', BRIDGE]);
   await restoreNeighbourLimits();
   await rm(HOSTS_FILE, { force: true });

@@ -3,16 +3,18 @@
 // lab's hosts share this one, so a check matrix over 100 tasks (each probing every other task)
 // fills it and the kernel drops new neighbours ("neighbor table overflow!" in dmesg): pairs
 // that work time out, even on one host. While the lab is up the limits are those of
-// MAX_HOSTS machines; `down` puts the originals back.
+// MAX_HOSTS machines; `down` puts the originals back. Labs running side by side share the
+// setting: the originals are saved once, and only the last lab down restores them.
 import { existsSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LAB_DIR, MAX_HOSTS } from './config';
+import { LAB_NAME, LABS_UP_DIR, MAX_HOSTS } from './config';
 
 const SYSCTL = '/proc/sys/net/ipv4/neigh/default';
 const KEYS = ['gc_thresh1', 'gc_thresh2', 'gc_thresh3'] as const;
 const DEFAULTS = { gc_thresh1: 128, gc_thresh2: 512, gc_thresh3: 1024 };
-const SAVED = path.join(LAB_DIR, 'neigh-sysctl.json');
+const SAVED = path.join(LABS_UP_DIR, 'neigh-sysctl.json');
+const MARKER = path.join(LABS_UP_DIR, `${LAB_NAME}.up`);
 
 type Limits = Record<(typeof KEYS)[number], number>;
 
@@ -28,6 +30,8 @@ async function apply(limits: Limits): Promise<void> {
 }
 
 export async function raiseNeighbourLimits(): Promise<void> {
+  await mkdir(LABS_UP_DIR, { recursive: true });
+  await writeFile(MARKER, '');
   const now = await current();
   const wanted = Object.fromEntries(KEYS.map((k) => [k, Math.max(now[k], DEFAULTS[k] * MAX_HOSTS)])) as Limits;
   if (KEYS.every((k) => wanted[k] === now[k])) return;
@@ -36,7 +40,9 @@ export async function raiseNeighbourLimits(): Promise<void> {
 }
 
 export async function restoreNeighbourLimits(): Promise<void> {
-  if (!existsSync(SAVED)) return;
+  await rm(MARKER, { force: true });
+  const othersUp = existsSync(LABS_UP_DIR) && (await readdir(LABS_UP_DIR)).some((f) => f.endsWith('.up'));
+  if (othersUp || !existsSync(SAVED)) return;
   await apply(JSON.parse(await readFile(SAVED, 'utf8')) as Limits);
   await rm(SAVED, { force: true });
 }

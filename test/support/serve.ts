@@ -18,7 +18,7 @@ export function serve(configDir: string, extraEnv: NodeJS.ProcessEnv = {}): Prom
   const token = randomBytes(18).toString('base64url');
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', 'electron/server/cli.ts', '--port', '0', '--token', token, '--config-dir', configDir, '--no-open'],
+    ['--import', 'tsx', 'electron/server/cli.ts', '--port', '0', `--token=${token}`, '--config-dir', configDir, '--no-open'],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1', ...extraEnv } },
   );
   let out = '';
