@@ -7,7 +7,7 @@
 //      and a check that it left the machine's namespaces and links as they were
 // Closes with one line "N passed, N failed".
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { README_SHOTS } from './readme-screenshots.mjs';
 
@@ -93,16 +93,35 @@ function copyReadmeScreenshots() {
   console.log(`copied ${README_SHOTS.length} screenshots into docs/screenshots`);
 }
 
-function networkState() {
-  const netns = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).trim();
+// This run's lab (labs can run side by side, test/lab/config.ts) and where labs mark themselves up.
+const LAB_NAME = process.env.ARCHIPELAGO_LAB_NAME ?? 'archlab';
+const LABS_UP_DIR = '/run/archipelago-labs';
+
+function otherLabsUp() {
+  return existsSync(LABS_UP_DIR) && readdirSync(LABS_UP_DIR).some((f) => f.endsWith('.up') && f !== `${LAB_NAME}.up`);
+}
+
+/**
+ * The machine's namespaces, links and neighbour limits. Alone on the machine, all of them are
+ * compared; beside other labs (which come and go), only this lab's own names are, and the
+ * shared kernel setting is theirs to restore.
+ */
+function networkState(onlyOurs) {
+  const ours = (name) => !onlyOurs || name === `${LAB_NAME}0` || name.startsWith(`${LAB_NAME}-`);
+  const netns = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+    .split('\n')
+    .map((l) => l.split(' ')[0])
+    .filter((n) => n && ours(n))
+    .sort()
+    .join(' ');
   const links = execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' })
     .split('\n')
-    .map((l) => l.split(':')[1]?.trim())
-    .filter(Boolean)
+    .map((l) => l.split(':')[1]?.trim().split('@')[0])
+    .filter((n) => n && ours(n))
     .sort()
     .join(' ');
   // The lab raises the kernel's neighbour-table limits while it is up (test/lab/neighbours.ts).
-  const neigh = ['gc_thresh1', 'gc_thresh2', 'gc_thresh3'].map((k) => readFileSync(`/proc/sys/net/ipv4/neigh/default/${k}`, 'utf8').trim()).join(' ');
+  const neigh = onlyOurs ? '(shared with the other labs)' : ['gc_thresh1', 'gc_thresh2', 'gc_thresh3'].map((k) => readFileSync(`/proc/sys/net/ipv4/neigh/default/${k}`, 'utf8').trim()).join(' ');
   return { netns, links, neigh };
 }
 
@@ -129,7 +148,10 @@ if (!isRoot || process.platform !== 'linux') {
 } else {
   // A lab left by an earlier run comes down first, so the suites start from clean engines.
   labCommand('down');
-  const before = networkState();
+  // Both views now; which one is compared depends on whether another lab was up at either end.
+  const beforeAll = networkState(false);
+  const beforeOurs = networkState(true);
+  const besideOthers = otherLabsUp();
   log('lab up');
   if (step('lab up', labCommand('up', '--hosts', '3'))) {
     vitest('integration');
@@ -138,7 +160,9 @@ if (!isRoot || process.platform !== 'linux') {
   }
   log('lab down');
   step('lab down', labCommand('down'));
-  const after = networkState();
+  const onlyOurs = besideOthers || otherLabsUp();
+  const before = onlyOurs ? beforeOurs : beforeAll;
+  const after = networkState(onlyOurs);
   const clean = after.netns === before.netns && after.links === before.links && after.neigh === before.neigh;
   if (!clean) console.error(`the lab left traces:\n before ${JSON.stringify(before)}\n after  ${JSON.stringify(after)}`);
   step('lab left no namespace, link or kernel setting behind', clean);
