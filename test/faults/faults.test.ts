@@ -54,10 +54,15 @@ async function othersServed(sick: string): Promise<number> {
 }
 
 /** Status and model show the host connected again (the app's part); the engine's own swarm state may take longer. */
+const recoverySplits: { host: string; statusMs: number; modelMs: number }[] = [];
+
 async function recovered(name: string, since: number): Promise<number> {
   await until(`${name} connected again`, async () => (await status(name)) === 'connected', 15_000);
+  const statusMs = performance.now() - since;
   await until(`${name} in the model again`, async () => (await modelHost(name))?.status === 'connected', 15_000);
   const ms = performance.now() - since;
+  // Which half took the time, for the log: the session's reconnect, or the model's read after it.
+  recoverySplits.push({ host: name, statusMs: Math.round(statusMs), modelMs: Math.round(ms - statusMs) });
   await until(`${name}'s engine back in the swarm`, async () => (await modelHost(name))?.swarmState === 'active', 30_000);
   return ms;
 }
@@ -80,6 +85,7 @@ beforeAll(async () => {
 afterAll(async () => {
   process.off('unhandledRejection', onUnhandled);
   console.log(`fault measurements (ms): ${JSON.stringify(measured)}`);
+  console.log(`recoveries, reconnect then model (ms): ${JSON.stringify(recoverySplits)}`);
   await t?.stop();
   await leaveSwarmEverywhere(lab);
 });
