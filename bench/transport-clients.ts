@@ -13,6 +13,7 @@ import type { SshHostRecord } from '../electron/engine/hosts/host-record';
 import { createLocalDockerClient } from '../electron/engine/docker/docker-client';
 import { KnownHosts } from '../electron/engine/ssh/known-hosts';
 import type { LabHostEnv } from '../test/lab/lab';
+import { LAB_DIR } from '../test/lab/config';
 
 const execFileAsync = promisify(execFile);
 
@@ -55,7 +56,7 @@ export function modemClient(h: LabHostEnv, endpoint = { address: h.address, port
 }
 
 export function localClient(h: LabHostEnv): BenchClient {
-  return dockerodeClient(createLocalDockerClient(`/var/lib/archipelago-lab/${h.name}/run/docker.sock`));
+  return dockerodeClient(createLocalDockerClient(path.join(LAB_DIR, h.name, 'run', 'docker.sock')));
 }
 
 /**
@@ -88,7 +89,7 @@ export async function cliClient(h: LabHostEnv, endpoint = { address: h.address, 
 /** Trusts each lab host's key (read from the lab's own files) for our client. */
 export async function trustedKnownHosts(dir: string, hosts: LabHostEnv[], extra: { address: string; port: number; host: LabHostEnv }[] = []): Promise<KnownHosts> {
   const kh = new KnownHosts(path.join(dir, 'known_hosts'), []);
-  const blob = (h: LabHostEnv) => Buffer.from(readFileSync(`/var/lib/archipelago-lab/${h.name}/ssh_host_ed25519_key.pub`, 'utf8').split(' ')[1], 'base64');
+  const blob = (h: LabHostEnv) => Buffer.from(readFileSync(path.join(LAB_DIR, h.name, 'ssh_host_ed25519_key.pub'), 'utf8').split(' ')[1], 'base64');
   for (const h of hosts) await kh.trust(h.address, h.port, blob(h));
   for (const e of extra) await kh.trust(e.address, e.port, blob(e.host));
   return kh;

@@ -8,6 +8,7 @@ import { labHosts } from '../support/lab';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import type { Input } from '../../electron/shared/contract';
 import type { SshHostView } from '../../electron/shared/model';
+import { LAB_DIR } from '../lab/config';
 
 let t: TestEngine;
 let agent: ChildProcess | undefined;
@@ -77,7 +78,7 @@ describe('SSH authentication', () => {
       view = await t.waitForStatus(added.id, ['connected']);
     }
     expect((await t.call('hosts:probe', { id: added.id })).hostname).toBe('h2');
-    const log = await readFile('/var/lib/archipelago-lab/h2/sshd.log', 'utf8');
+    const log = await readFile(path.join(LAB_DIR, 'h2', 'sshd.log'), 'utf8');
     expect(log).toMatch(new RegExp(`Accepted publickey for root from ${h1.address.replace(/\./g, '\\.')}`));
   });
 });
