@@ -59,6 +59,22 @@ export class LessonCleanup {
         }
       });
 
+      // The removed services' task containers go away on each node a moment later: wait for it, so
+      // nothing of them is left when Start over answers (and their networks can be removed).
+      const gone = model.services.filter((x) => res.services.includes(x.name)).map((x) => x.id);
+      // One label filter per query: Docker ANDs several.
+      const taskContainers = async () => {
+        let n = 0;
+        for (const id of gone) for (const sess of this.hosts.connectedSessions()) n += (await sess.run((d: Docker) => d.listContainers({ all: true, filters: { label: [`com.docker.swarm.service.id=${id}`] } })).catch(() => [])).length;
+        return n;
+      };
+      for (const deadline = Date.now() + NETWORK_WAIT_MS; gone.length && (await taskContainers()) > 0; await pause(500)) {
+        if (Date.now() > deadline) {
+          out.left.push(`task containers of ${res.services.join(', ')} still stopping`);
+          break;
+        }
+      }
+
       // Standalone containers and bridge networks, host by host, found by label.
       await Promise.all(
         this.hosts.connectedSessions().map(async (session) => {
