@@ -48,3 +48,18 @@ export function stageStatus(m: ClusterModel | null): StepStatus {
   if (!crossPair(m)) return { done: false, waiting: 'frontend and backend run on one host only: scale them so they sit on two' };
   return { done: true };
 }
+
+/** A service exists and has a running task on the network (what a lesson needs of one service). */
+export function serviceStatus(m: ClusterModel | null, service: string, network: string = STAGE.network): StepStatus {
+  if (!m?.swarm) return { done: false, waiting: 'no swarm yet: build one (Hands-on lab or Cluster page)' };
+  if (!serviceNamed(m, service)) return { done: false, waiting: `no service ${service} yet` };
+  return runningTasks(m, service, network).some((t) => t.ip) ? { done: true } : { done: false, waiting: `${service} has no running task on ${network} yet` };
+}
+
+/** Every task the service wants is running, none still starting or stopping (a rolling update is over). */
+export function settled(m: ClusterModel | null, service: string): boolean {
+  const s = serviceNamed(m, service);
+  if (!m || !s) return false;
+  const wanted = m.tasks.filter((t) => t.serviceId === s.id && t.desiredState === 'running');
+  return wanted.length === (s.replicas ?? wanted.length) && wanted.every((t) => t.state === 'running');
+}
