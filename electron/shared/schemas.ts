@@ -291,7 +291,6 @@ export const labEnvInput = z
 // ---- Learn: the lessons' experiments ------------------------------------------------------------
 
 export const trackId = z.enum(TRACKS, { error: `must be one of the Learn page’s tracks: ${TRACKS.join(', ')}` });
-const lessonTrack = z.enum(['bridge', 'isolation', 'encryption'], { error: 'must be a lesson that creates containers (bridge)' });
 /** Standalone container names: Docker's rule (a letter or digit first, then letters, digits, "_", "." or "-"). */
 export const containerName = z.string().trim().min(1, 'must not be empty').max(63, 'must be at most 63 characters').regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'may contain only letters, digits, "_", "." and "-", starting with a letter or digit');
 /** A name to look up in the embedded DNS: a service, tasks.<service>, or a task or container name. */
@@ -322,8 +321,8 @@ export const lessonProbeInput = z
     if (!v.names.length && !v.ips.length) ctx.addIssue({ code: 'custom', path: ['names'], message: 'or ips must name something to look up or probe' });
   });
 
-export const localNetworkCreateInput = z.object({ hostId, name: networkName, lesson: lessonTrack }).strict();
-export const lessonContainerRunInput = z.object({ hostId, name: containerName, network: networkRef, lesson: lessonTrack, image: imageRef.optional() }).strict();
+export const localNetworkCreateInput = z.object({ hostId, name: networkName, lesson: trackId }).strict();
+export const lessonContainerRunInput = z.object({ hostId, name: containerName, network: networkRef, lesson: trackId, image: imageRef.optional() }).strict();
 export const lessonContainerInspectInput = z.object({ hostId, container: containerName }).strict();
 export const lessonNetworkInspectInput = z.object({ hostId, network: networkRef }).strict();
 export const lessonCleanupInput = z.object({ track: trackId }).strict();

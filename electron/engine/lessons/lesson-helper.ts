@@ -15,13 +15,14 @@ import { dockerCommand } from '../swarm/cli-equivalent';
 export const ROLE_LABEL = 'archipelago.role';
 const CAPS = ['SYS_ADMIN', 'SYS_PTRACE', 'NET_ADMIN'];
 
-function createOptions(image: string, argv: string[]) {
+/** autoRemove: dockerd removes the helper when it exits, even if the app is gone by then. */
+function createOptions(image: string, argv: string[], autoRemove = false) {
   return {
     Image: image,
     Entrypoint: ['sh'],
     Cmd: argv,
     Labels: { [ROLE_LABEL]: HELPER_ROLE },
-    HostConfig: { PidMode: 'host', NetworkMode: 'host', CapAdd: CAPS, SecurityOpt: ['apparmor=unconfined'] },
+    HostConfig: { PidMode: 'host', NetworkMode: 'host', CapAdd: CAPS, SecurityOpt: ['apparmor=unconfined'], AutoRemove: autoRemove },
   };
 }
 
@@ -68,7 +69,8 @@ export interface StreamingHelper {
 
 /** Starts the helper and calls onLine for each line it prints, as it prints it. */
 export async function streamHelper(session: HostSession, image: string, argv: string[], onLine: (line: string) => void): Promise<StreamingHelper> {
-  const helper = await session.run((d: Docker) => d.createContainer(createOptions(image, argv) as never));
+  // A watch ends on its own (the script's time limit): then dockerd removes it by itself.
+  const helper = await session.run((d: Docker) => d.createContainer(createOptions(image, argv, true) as never));
   const remove = () => session.run(() => helper.remove({ force: true })).catch(() => {});
   try {
     await session.run(() => helper.start());
