@@ -16,6 +16,10 @@ import { ServiceLogs } from './services/service-logs';
 import { ImageService } from './images/image-service';
 import { CheckService } from './checks/check-service';
 import { ConsoleService } from './console/console-service';
+import { TunnelService } from './lessons/tunnel-service';
+import { LessonProbe } from './lessons/lesson-probe';
+import { StandaloneService } from './lessons/standalone-service';
+import { LessonCleanup } from './lessons/lesson-cleanup';
 
 export interface EngineOptions {
   configDir: string;
@@ -62,6 +66,8 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const logs = new ServiceLogs(hosts, opts.emit);
   const checks = new CheckService(hosts, model, opts.emit);
   const consoles = new ConsoleService(hosts, model, opts.emit);
+  const tunnels = new TunnelService(hosts, model, opts.emit);
+  const cleanup = new LessonCleanup(hosts, model, changing, () => tunnels.stopAll());
   await hosts.start(opts.connectOnStart ?? true);
   cluster.start();
 
@@ -76,6 +82,10 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     ...new ImageService(hosts).handlers,
     ...checks.handlers,
     ...consoles.handlers,
+    ...tunnels.handlers,
+    ...new LessonProbe(hosts, model).handlers,
+    ...new StandaloneService(hosts).handlers,
+    ...cleanup.handlers,
   };
   return {
     handlers,
@@ -85,6 +95,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       logs.stopAll();
       checks.stopAll();
       consoles.closeAll();
+      tunnels.dispose();
       cluster.stop();
       hosts.close();
     },

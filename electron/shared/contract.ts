@@ -33,7 +33,17 @@ import {
   swarmJoinInput,
   swarmLeaveInput,
   trustInput,
+  tunnelReadInput,
+  tunnelWatchInput,
+  tunnelWatchStopInput,
+  lessonProbeInput,
+  localNetworkCreateInput,
+  lessonContainerRunInput,
+  lessonContainerInspectInput,
+  lessonNetworkInspectInput,
+  lessonCleanupInput,
 } from './schemas';
+import type { CleanupResult, LessonContainer, LessonProbeResult, LocalNetworkView, TunnelReading } from './lessons';
 
 export interface MethodSpec<I extends z.ZodType, O> {
   input: I;
@@ -86,6 +96,15 @@ export const contract = {
   'console:input': method(consoleInput, 'Types into an open console.').returns<{ ok: true }>(),
   'console:resize': method(consoleResizeInput, 'Tells an open console its terminal size.').returns<{ ok: true }>(),
   'console:close': method(consoleCloseInput, 'Closes a console (ends its shell).').returns<{ closed: boolean }>(),
+  'lessons:tunnel': method(tunnelReadInput, "An overlay's VXLAN tunnel on every node, read in the overlay's namespace by a short-lived helper (host PID and network): VNI, UDP port, outer source and destination addresses, the device's counters; with ipsec, the node's ESP states, policies and drops.").returns<TunnelReading>(),
+  'lessons:tunnelWatch': method(tunnelWatchInput, "Reads an overlay's VXLAN counters on every node once a second (one helper per node, gone after `seconds` or lessons:tunnelWatchStop); each reading arrives as a lessons:tunnelSample event.").returns<{ watchId: string; hosts: { hostId: string; host: string }[] }>(),
+  'lessons:tunnelWatchStop': method(tunnelWatchStopInput, 'Stops a tunnel watch and removes its helpers.').returns<{ stopped: boolean }>(),
+  'lessons:probe': method(lessonProbeInput, 'From one task of a service (or one standalone container): what the names resolve to there, and whether the addresses answer (TCP to the port, ICMP).').returns<LessonProbeResult>(),
+  'lessons:localNetworkCreate': method(localNetworkCreateInput, 'Creates a bridge network on one host, labelled with the lesson (its Start over removes it).').returns<OperationResult>(),
+  'lessons:containerRun': method(lessonContainerRunInput, 'Runs an idle standalone container on one host, on a network (a bridge there, or an attachable overlay), labelled with the lesson.').returns<{ container: LessonContainer; commands: CliCommand[] }>(),
+  'lessons:containerInspect': method(lessonContainerInspectInput, 'A standalone container on one host: state and address on each network (null when there is none).').returns<{ container: LessonContainer | null }>(),
+  'lessons:networkInspect': method(lessonNetworkInspectInput, 'A network as one host sees it: driver, scope, subnet, bridge device and NAT, VNI, the containers on it there.').returns<LocalNetworkView>(),
+  'lessons:cleanup': method(lessonCleanupInput, "Start over for one Learn track: removes its services, its containers and bridge networks on every host, detaches other services from its overlays and removes them, and removes every tunnel helper.").returns<CleanupResult>(),
   'cluster:snapshot': method(noInput, 'The whole cluster as one model: hosts, nodes, networks, services, tasks, containers.').returns<ClusterModel>(),
 } as const;
 

@@ -1,5 +1,6 @@
 // Events pushed from the engine to every UI (IPC or WebSocket).
 import type { CheckResult, ClusterModel, HostView, LogLine } from './model';
+import type { TunnelSample } from './lessons';
 
 export interface EventMap {
   /** The inventory changed (added, removed, edited). */
@@ -18,6 +19,8 @@ export interface EventMap {
   'checks:result': { watchId: string; result?: CheckResult; error?: { message: string; hint?: string } };
   /** One finished pair of a checks:matrix called with a matrixId (done of total so far). */
   'checks:matrixProgress': { matrixId: string; done: number; total: number; result: CheckResult };
+  /** One second of a tunnel watch on one node: the overlay's VXLAN counters there. */
+  'lessons:tunnelSample': TunnelSample;
   /** Progress of a multi-host operation, host by host. */
   'operation:progress': { operation: string; hostId: string; phase: 'preflight' | 'working' | 'done' | 'failed'; message: string };
 }

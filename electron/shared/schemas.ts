@@ -1,6 +1,7 @@
 // Input schemas shared by the engine (authoritative check) and the renderer (early feedback).
 import { z } from 'zod';
 import { cidrContainsCidr, cidrContainsIp } from './cidr';
+import { TRACKS } from './lessons';
 
 const ipOrHostname = z.union([z.ipv4(), z.ipv6(), z.hostname()]);
 // A DNS name made only of numbers and dots would be read as an IPv4 address: 300.1.1.1 is neither.
@@ -286,3 +287,42 @@ export const consoleCloseInput = z.object({ consoleId }).strict();
 export const labEnvInput = z
   .array(z.object({ name: hostName, address: z.string().min(1), port: z.number().int().min(1).max(65535), user: z.string().min(1), keyPath: z.string().min(1), hostKeyFingerprint: fingerprint }))
   .min(1, 'lists no hosts');
+
+// ---- Learn: the lessons' experiments ------------------------------------------------------------
+
+export const trackId = z.enum(TRACKS, { error: `must be one of the Learn page’s tracks: ${TRACKS.join(', ')}` });
+/** Standalone container names: Docker's rule (a letter or digit first, then letters, digits, "_", "." or "-"). */
+export const containerName = z.string().trim().min(1, 'must not be empty').max(63, 'must be at most 63 characters').regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'may contain only letters, digits, "_", "." and "-", starting with a letter or digit');
+/** A name to look up in the embedded DNS: a service, tasks.<service>, or a task or container name. */
+const dnsName = z.string().trim().min(1, 'must not be empty').max(253, 'is too long for a DNS name').regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must be a DNS name (letters, digits, ".", "_" and "-")');
+const taskId = z.string().regex(/^[a-z0-9]{6,64}$/, 'must be a task id');
+
+export const tunnelReadInput = z.object({ network: networkRef, ipsec: z.boolean().default(false) }).strict();
+export const tunnelWatchInput = z
+  .object({ network: networkRef, seconds: z.number().int('must be a whole number').min(5, 'must be at least 5 seconds').max(900, 'must be at most 900 seconds (15 minutes)').default(180), ipsec: z.boolean().default(false) })
+  .strict();
+export const tunnelWatchStopInput = z.object({ watchId: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be a watch id from lessons:tunnelWatch') }).strict();
+
+export const lessonProbeInput = z
+  .object({
+    /** From a task of this service (the taskId given, else its first running task)… */
+    from: serviceRef.optional(),
+    taskId: taskId.optional(),
+    /** …or from this standalone container on this host. */
+    hostId: hostId.optional(),
+    container: containerName.optional(),
+    names: z.array(dnsName).max(50, 'must be at most 50 names').default([]),
+    ips: z.array(z.ipv4({ error: 'must be an IPv4 address' })).max(50, 'must be at most 50 addresses').default([]),
+    port: port.optional(),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (!v.from === !(v.hostId && v.container)) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be given, or else hostId and container (one source, not both)' });
+    if (!v.names.length && !v.ips.length) ctx.addIssue({ code: 'custom', path: ['names'], message: 'or ips must name something to look up or probe' });
+  });
+
+export const localNetworkCreateInput = z.object({ hostId, name: networkName, lesson: trackId }).strict();
+export const lessonContainerRunInput = z.object({ hostId, name: containerName, network: networkRef, lesson: trackId, image: imageRef.optional() }).strict();
+export const lessonContainerInspectInput = z.object({ hostId, container: containerName }).strict();
+export const lessonNetworkInspectInput = z.object({ hostId, network: networkRef }).strict();
+export const lessonCleanupInput = z.object({ track: trackId }).strict();

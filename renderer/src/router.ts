@@ -21,7 +21,7 @@ export const createAppRouter = () =>
     { path: '/networks', component: NetworksPage, meta: { title: 'Networks' } },
     { path: '/services', component: ServicesPage, meta: { title: 'Services' } },
     { path: '/checks', component: ChecksPage, meta: { title: 'Checks' } },
-    { path: '/learn', component: LearnPage, meta: { title: 'Learn: the overlay exercise' } },
+    { path: '/learn', component: LearnPage, meta: { title: 'Learn: overlay networks on your own hosts' } },
     { path: '/:rest(.*)*', redirect: '/hosts' },
   ],
 });

@@ -52,6 +52,15 @@ const SAMPLES: Record<Method, Record<string, unknown>> = {
   'console:input': { consoleId: 'abc-123', data: 'ls\n' },
   'console:resize': { consoleId: 'abc-123', cols: 100, rows: 30 },
   'console:close': { consoleId: 'abc-123' },
+  'lessons:tunnel': { network: 'appnet', ipsec: true },
+  'lessons:tunnelWatch': { network: 'appnet', seconds: 60 },
+  'lessons:tunnelWatchStop': { watchId: 'abc-123' },
+  'lessons:probe': { from: 'frontend', names: ['backend', 'tasks.backend'], ips: ['10.0.1.2'], port: 80 },
+  'lessons:localNetworkCreate': { hostId: HOST, name: 'learn-bridge', lesson: 'bridge' },
+  'lessons:containerRun': { hostId: HOST, name: 'learn-bridge-a', network: 'learn-bridge', lesson: 'bridge' },
+  'lessons:containerInspect': { hostId: HOST, container: 'learn-bridge-a' },
+  'lessons:networkInspect': { hostId: HOST, network: 'learn-bridge' },
+  'lessons:cleanup': { track: 'bridge' },
   'cluster:snapshot': {},
 };
 

@@ -80,7 +80,15 @@ async function inHelper(session: HostSession, containerId: string, image: string
 }
 
 export async function runProbe(session: HostSession, containerId: string, groups: ProbeGroup[], helperImage?: string): Promise<ProbeRun> {
-  const argv = probeArgv(groups);
+  return runInTask(session, containerId, probeArgv(groups), helperImage);
+}
+
+/**
+ * Runs `sh <argv>` in a container's network namespace on its node: by exec inside it, or, when
+ * its image lacks the tools (the script exits 3, or there is no shell), in a helper sharing its
+ * network. Also used by the Learn page's lessons, with their own constant scripts.
+ */
+export async function runInTask(session: HostSession, containerId: string, argv: string[], helperImage?: string): Promise<ProbeRun> {
   const inside = await execIn(session, containerId, argv).catch((err: unknown) => ({ code: null, output: String((err as Error)?.message ?? err) }));
   const noTools = inside.code === 3 || inside.code === 126 || inside.code === 127 || (inside.code !== 0 && NO_SHELL.test(inside.output));
   if (!noTools && inside.code === 0) return { via: 'exec', output: inside.output, argv };

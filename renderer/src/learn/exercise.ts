@@ -3,9 +3,14 @@
 // passed), so the exercise resumes wherever the cluster is, and no step unlocks before the one
 // above it holds.
 import type { CheckResult, ClusterModel } from '../../../electron/shared/model';
+import { STAGE } from '../../../electron/shared/lessons';
+import type { StepStatus } from './steps';
+import { hostsStatus, joinStatus, swarmStatus } from './swarm-steps';
 
-export const NETWORK = 'appnet';
-export const SERVICES = ['frontend', 'backend'] as const;
+export type { StepStatus } from './steps';
+
+export const NETWORK = STAGE.network;
+export const SERVICES = STAGE.services;
 
 export interface ExerciseFacts {
   model: ClusterModel | null;
@@ -13,15 +18,8 @@ export interface ExerciseFacts {
   lastCheck: CheckResult | null;
 }
 
-export interface StepStatus {
-  done: boolean;
-  /** What is missing, in words, while not done. */
-  waiting?: string;
-}
-
 export type StepId = 'hosts' | 'swarm' | 'join' | 'network' | 'deploy' | 'scale' | 'inspect' | 'test';
 
-const connected = (m: ClusterModel) => m.hosts.filter((h) => h.status === 'connected');
 const service = (m: ClusterModel, name: string) => m.services.find((s) => s.name === name);
 const network = (m: ClusterModel) => m.networks.find((n) => n.name === NETWORK && n.driver === 'overlay');
 
@@ -33,16 +31,9 @@ export function spread(m: ClusterModel, name: string): { running: number; nodes:
 }
 
 export const STEP_CHECKS: Record<StepId, (f: ExerciseFacts) => StepStatus> = {
-  hosts: ({ model: m }) => {
-    const n = m ? connected(m).length : 0;
-    return n >= 2 ? { done: true } : { done: false, waiting: `${n} host(s) connected; the exercise needs at least 2` };
-  },
-  swarm: ({ model: m }) => (m?.swarm ? { done: true } : { done: false, waiting: 'no swarm yet' }),
-  join: ({ model: m }) => {
-    if (!m) return { done: false };
-    const outside = connected(m).filter((h) => h.swarmState !== 'active' || (h.clusterId !== undefined && h.clusterId !== m.swarm?.id));
-    return outside.length === 0 ? { done: true } : { done: false, waiting: `not in the swarm yet: ${outside.map((h) => h.name).join(', ')}` };
-  },
+  hosts: ({ model: m }) => hostsStatus(m),
+  swarm: ({ model: m }) => swarmStatus(m),
+  join: ({ model: m }) => joinStatus(m),
   network: ({ model: m }) => (m && network(m) ? { done: true } : { done: false, waiting: `no overlay network ${NETWORK} yet` }),
   deploy: ({ model: m }) => {
     const net = m && network(m);
