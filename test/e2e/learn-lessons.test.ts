@@ -72,7 +72,10 @@ describe('Learn: isolation', () => {
     await page.getByTestId('isolation-run-apart').click();
     await done('isolation', 'apart');
     await step('isolation', 'apart').getByTestId('verdict-no-common-network').waitFor();
-    const ips = (await cli(0, ['docker', 'network', 'inspect', '--verbose', 'isolated-net', '--format', "'{{range $k, $v := .Services}}{{range $v.Tasks}}{{.EndpointIP}} {{end}}{{end}}'"])).split(' ').filter(Boolean);
+    // A node lists the network's tasks only where the network is instantiated (where a task of it
+    // runs), so ask every host and take what any of them knows.
+    const views = await onEveryHost(['docker', 'network', 'inspect', '--verbose', 'isolated-net', '--format', "'{{range $k, $v := .Services}}{{range $v.Tasks}}{{.EndpointIP}} {{end}}{{end}}'", '2>/dev/null', '||', 'true']);
+    const ips = [...new Set(views.join(' ').split(/\s+/).filter(Boolean))];
     expect(ips.length).toBeGreaterThan(0);
     for (const ip of ips) expect(await page.getByTestId(`isolation-probe-${ip}`).textContent()).toContain('no answer');
     expect(await page.getByTestId('isolation-probe').textContent()).toMatch(/nslookup isolated\s*does not resolve/);
