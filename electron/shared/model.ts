@@ -8,6 +8,8 @@ export type HostStatus =
   | 'auth-failed'
   | 'host-key-unknown'
   | 'host-key-changed'
+  | 'host-key-other-type'
+  | 'host-key-revoked'
   | 'unreachable'
   | 'docker-unavailable';
 
@@ -15,7 +17,7 @@ export type HostStatus =
 export type Transport = 'ssh-streamlocal' | 'ssh-dial-stdio' | 'local-socket';
 
 export type AuthView =
-  | { kind: 'key'; keyPath: string; hasPassphrase: boolean }
+  | { kind: 'key'; keyPath: string; moreKeyPaths?: string[]; hasPassphrase: boolean }
   | { kind: 'agent'; socketPath?: string }
   | { kind: 'password' };
 
@@ -29,6 +31,15 @@ export interface HostKeyView {
   port: number;
   keyType: string;
   fingerprint: string;
+}
+
+/** A host key that stopped the connection, with the keys already recorded for the host. */
+export interface PendingHostKey extends HostKeyView {
+  verdict: 'unknown' | 'changed' | 'other-type' | 'revoked';
+  /** The known_hosts file and line that disagrees (changed, other-type, revoked). */
+  knownIn?: string;
+  /** Keys recorded for the host (changed, other-type), or the @cert-authority covering it (unknown). */
+  knownKeys?: { type: string; fingerprint: string; where: string }[];
 }
 
 export interface ProbeResult {
@@ -60,7 +71,7 @@ interface HostViewBase {
   statusHint?: string;
   transport?: Transport;
   /** A key the host presented that is not trusted yet (status host-key-unknown), or that changed. */
-  hostKey?: HostKeyView & { verdict: 'unknown' | 'changed'; knownIn?: string };
+  hostKey?: PendingHostKey;
   probe?: ProbeResult;
 }
 
@@ -72,7 +83,10 @@ export interface SshHostView extends HostViewBase {
   auth: AuthView;
   secret: SecretState;
   dockerSocket: string;
-  proxyJump?: { address: string; port: number; user?: string };
+  /** The jump hop, with its own login if it has one (else the host's key or agent). */
+  proxyJump?: { address: string; port: number; user?: string; auth?: AuthView };
+  /** Where the jump hop's own password or passphrase is. */
+  jumpSecret?: SecretState;
 }
 
 export interface LocalHostView extends HostViewBase {
