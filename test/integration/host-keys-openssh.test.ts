@@ -128,7 +128,7 @@ describe('credentials, on the lab', () => {
 
     // Moving back does not bring the dropped password back either.
     await t.call('hosts:update', { id: host.id, address: h3.address });
-    expect((await t.waitForStatus(host.id, ['auth-failed'])).secret).toBe('missing');
+    expect(await t.waitForStatus(host.id, ['auth-failed'])).toMatchObject({ secret: 'missing' });
     // Given again with the edit, it is used.
     await t.call('hosts:update', { id: host.id, address: h2.address, auth: { kind: 'password', password: PASSWORD } });
     await t.waitForStatus(host.id, ['connected']);
