@@ -120,6 +120,8 @@ export interface ImportCandidate {
   note?: string;
   /** An inventory host with the same address and port exists already. */
   duplicateOf?: string;
+  /** For ~/.ssh/config: the alias as resolved (the fields `ssh -G` prints). */
+  resolved?: { hostname: string; user: string; port: number; identityFiles: string[]; proxyJump?: string; proxyCommand?: string; certificateFiles: string[] };
 }
 
 export interface ImportSource {
@@ -130,6 +132,8 @@ export interface ImportSource {
   /** Entries that cannot be imported, each with the reason. */
   skipped: string[];
   error?: string;
+  /** Which implementation read the config (~/.ssh/config): OpenSSH's `ssh -G`, or the built-in reader and why. */
+  resolver?: { name: 'openssh' | 'builtin'; description: string; why?: string };
 }
 
 export interface ImportCandidates {

@@ -1,13 +1,14 @@
 // The hosts:* methods of the contract.
 import os from 'node:os';
 import path from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import type { Handlers } from '../../shared/contract';
 import type { EventSink } from '../../shared/events';
 import type { HostView, ProbeResult, SecretState } from '../../shared/model';
 import { probeEngine } from '../docker/probe';
 import { dockerContextCandidates } from '../import/docker-context-import';
-import { sshConfigCandidates } from '../import/ssh-config-import';
+import { BuiltinResolver } from '../import/ssh-config-fallback';
+import { pickResolver, sshConfigCandidates } from '../import/ssh-config-import';
 import type { SecretStore } from '../secrets/secret-store';
 import type { KnownHosts } from '../ssh/known-hosts';
 import { jumpEndpoint, type Hop, type HostRecord } from './host-record';
@@ -217,11 +218,10 @@ export class HostService {
     },
 
     'hosts:importCandidates': async () => {
-      const sshText = await readFile(this.deps.sshConfigPath, 'utf8').catch(() => null);
-      const [sshConfig, dockerContexts] = await Promise.all([
-        sshConfigCandidates(this.deps.sshConfigPath),
-        dockerContextCandidates(this.deps.dockerConfigDir, sshText),
-      ]);
+      const sshConfig = await sshConfigCandidates(this.deps.sshConfigPath);
+      // Contexts' ssh:// hosts go through the same reader of ~/.ssh/config as its own import.
+      const resolver = existsSync(this.deps.sshConfigPath) ? await pickResolver(this.deps.sshConfigPath, new BuiltinResolver(this.deps.sshConfigPath), {}).catch(() => null) : null;
+      const dockerContexts = await dockerContextCandidates(this.deps.dockerConfigDir, resolver);
       // Point out entries the inventory has already, and ones that repeat an earlier entry.
       const endpoint = (kind: string, i: Record<string, unknown>) => (kind === 'ssh' ? `${i.address}:${i.port}` : `unix:${i.socketPath}`);
       const seen = new Map<string, string>();
