@@ -4,14 +4,17 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 
-/** fnmatch-style: `*` any run, `?` one character, `[...]` a class. Optionally case-insensitive. */
-export function wildcardRegExp(pattern: string, ignoreCase: boolean): RegExp {
+/**
+ * `*` any run, `?` one character; `[...]` a class only for file globs (ssh's own host and user
+ * patterns know `*` and `?` alone). Optionally case-insensitive.
+ */
+export function wildcardRegExp(pattern: string, ignoreCase: boolean, classes = false): RegExp {
   let body = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
     if (c === '*') body += '.*';
     else if (c === '?') body += '.';
-    else if (c === '[') {
+    else if (c === '[' && classes) {
       const end = pattern.indexOf(']', i + 2);
       if (end < 0) body += '\\[';
       else {
@@ -19,7 +22,7 @@ export function wildcardRegExp(pattern: string, ignoreCase: boolean): RegExp {
         body += `[${cls.startsWith('!') ? `^${cls.slice(1)}` : cls}]`;
         i = end;
       }
-    } else body += c.replace(/[.+^${}()|\\/]/g, '\\$&');
+    } else body += c.replace(/[.+^${}()|[\]\\/]/g, '\\$&');
   }
   return new RegExp(`^${body}$`, ignoreCase ? 'is' : 's');
 }
@@ -52,7 +55,7 @@ export async function globFiles(pattern: string): Promise<string[]> {
         next.push(path.join(dir, part));
         continue;
       }
-      const re = wildcardRegExp(part, false);
+      const re = wildcardRegExp(part, false, true);
       const names = await readdir(dir).catch(() => [] as string[]);
       for (const name of names.sort()) if ((part.startsWith('.') || !name.startsWith('.')) && re.test(name)) next.push(path.join(dir, name));
     }

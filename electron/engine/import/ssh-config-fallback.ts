@@ -1,7 +1,10 @@
 // Resolves an alias the way OpenSSH's readconf.c does, for when no `ssh` is installed:
 // keywords in any case; the first value of a keyword wins (IdentityFile and CertificateFile
-// accumulate); `Host` patterns match the alias, `Match host` the HostName found so far, both
-// case-insensitively, `Match user` exactly; Include followed where it stands, its file starting
+// accumulate); `Host` patterns match the alias as typed, case-sensitively (readconf.c uses
+// match_pattern); `Match host` the HostName found so far and `Match originalhost` the alias,
+// case-insensitively (match_hostname); `Match user` exactly; the resolved host name is
+// lower-cased, as ssh does; ProxyJump printed as ssh -G prints it (user@[numeric]:port);
+// Include followed where it stands, its file starting
 // in the enclosing block's state; `Match final` blocks applied in a second pass with the host
 // name as resolved. `Match exec` is never evaluated (it would run a command): it never matches.
 // Checked field by field against `ssh -G` (test/unit/ssh-config-corpus.test.ts).
@@ -127,14 +130,31 @@ function pass(lines: Directive[], s: State): void {
       ({ active, neverMatch } = stack.pop()!);
       continue;
     }
-    if (d.keyword === 'host') active = !neverMatch && matchPatternList(d.args, s.host, true);
+    if (d.keyword === 'host') active = !neverMatch && matchPatternList(d.args, s.host, false);
     else if (d.keyword === 'match') active = matchLine(d, s) && !neverMatch;
     else if (active) apply(d, s);
   }
 }
 
+/**
+ * ProxyJump as ssh stores and prints it (readconf.c parse_jump, dump_client_config): the last hop
+ * parsed into user, host and port, earlier hops kept as written, a numeric host in brackets.
+ */
+export function normaliseJump(spec: string): string {
+  const comma = spec.lastIndexOf(',');
+  const extra = comma > 0 ? spec.slice(0, comma) : undefined;
+  const last = comma > 0 ? spec.slice(comma + 1) : spec;
+  const m = /^(?:ssh:\/\/)?(?:(.*)@)?(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(last);
+  if (!m) return spec;
+  const [, user, rawHost, port] = m;
+  const host = rawHost.replace(/^\[|\]$/g, '');
+  if (!user && !port && extra === undefined) return host;
+  const numeric = host.includes(':') || /^[\d.]+$/.test(host);
+  return `${extra !== undefined ? `${extra},` : ''}${user ? `${user}@` : ''}${numeric ? `[${host}]` : host}${port ? `:${port}` : ''}`;
+}
+
 export function resolveFromLines(lines: Directive[], alias: string, localUser: string): ResolvedSshConfig {
-  const host = alias.toLowerCase();
+  const host = alias;
   const s: State = { host, original: host, localUser, finalPass: false, wantFinal: false, identityFiles: [], certificateFiles: [] };
   pass(lines, s);
   if (s.wantFinal) {
@@ -143,7 +163,7 @@ export function resolveFromLines(lines: Directive[], alias: string, localUser: s
     s.host = expandHostname(s.hostname ?? host, host);
     pass(lines, s);
   }
-  const jump = s.proxyJump && s.proxyJump.toLowerCase() !== 'none' ? s.proxyJump : undefined;
+  const jump = s.proxyJump && s.proxyJump.toLowerCase() !== 'none' ? normaliseJump(s.proxyJump) : undefined;
   const command = s.proxyCommand && s.proxyCommand.toLowerCase() !== 'none' && !jump ? s.proxyCommand : undefined;
   return {
     hostname: expandHostname(s.hostname ?? host, host),
