@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   }
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0 to 65535, got ${values.port}`);
-  const given = values['token-file'] !== undefined ? (await readFile(values['token-file'], 'utf8')).trim() : (values.token ?? process.env.ARCHIPELAGO_TOKEN);
+  const given = values['token-file'] !== undefined ? (await readFile(values['token-file'], 'utf8')).trim() : (values.token ?? (process.env.ARCHIPELAGO_TOKEN || undefined));
   if (given !== undefined && given.length < 16) throw new Error('the token (--token-file, ARCHIPELAGO_TOKEN or --token) must be at least 16 characters');
   if (!existsSync(path.join(STATIC_DIR, 'index.html'))) throw new Error(`the UI is not built (${STATIC_DIR} is missing): run npm run build`);
 

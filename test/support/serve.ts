@@ -12,6 +12,8 @@ export interface Served {
   pageUrl: string;
   /** The one-time login link the server opens a browser with (`#code=…`, one use, one minute). */
   loginUrl: string;
+  /** The server's process id (to look at its command line). */
+  pid: number;
   output: () => string;
   stop(): Promise<void>;
 }
@@ -42,7 +44,7 @@ export function serve(configDir: string, extraEnv: NodeJS.ProcessEnv = {}): Prom
       const login = /login link [^:]*: (\S+)/.exec(out);
       if (!m || !login) return;
       clearTimeout(timer);
-      resolve({ url: m[1], token, pageUrl: `${m[1]}#token=${token}`, loginUrl: login[1], output: () => out, stop });
+      resolve({ url: m[1], token, pageUrl: `${m[1]}#token=${token}`, loginUrl: login[1], pid: child.pid!, output: () => out, stop });
     });
   });
 }
