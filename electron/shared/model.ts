@@ -153,7 +153,10 @@ export interface AppInfo {
 /** A docker CLI command equal to what the app did, to show and copy. Never holds a secret. */
 export interface CliCommand {
   host: string;
+  /** For a POSIX shell (sh, bash, zsh): every argument quoted so it is passed unchanged. */
   text: string;
+  /** The same for PowerShell (7.3 or later, on Windows). */
+  powershell?: string;
 }
 
 export interface OperationResult {
