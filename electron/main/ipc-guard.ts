@@ -21,7 +21,10 @@ export function isAppUrl(url: string, outDir: string, packaged: boolean): boolea
 export function trustedSender(event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>, win: BrowserWindow | null, outDir: string, packaged: boolean): boolean {
   if (!win || win.isDestroyed()) return false;
   const frame: WebFrameMain | null = event.senderFrame;
-  return event.sender === win.webContents && frame !== null && frame === win.webContents.mainFrame && isAppUrl(frame.url, outDir, packaged);
+  const main = win.webContents.mainFrame;
+  // The same frame, compared by object or (should Electron hand out a new wrapper) by its ids.
+  const isMainFrame = frame !== null && (frame === main || (frame.processId === main.processId && frame.routingId === main.routingId));
+  return event.sender === win.webContents && isMainFrame && isAppUrl(frame.url, outDir, packaged);
 }
 
 export const REFUSED: Envelope<never> = { ok: false, error: { code: 'unauthorized', message: 'this IPC call does not come from the app’s own window and page' } };

@@ -32,7 +32,7 @@ vi.mock('electron', () => {
         handlers,
         setWindowOpenHandler: (fn: Function) => (handlers.windowOpen = fn),
         send: vi.fn(),
-        mainFrame: { url: APP_PAGE },
+        mainFrame: { url: APP_PAGE, processId: 4, routingId: 1 },
       };
       recorded.windows.push({ options, contents: this.webContents });
     }
@@ -113,7 +113,7 @@ describe('Electron main process', () => {
     // Another webContents (another window, a devtools page), even claiming our frame.
     expect(await call({ sender: { mainFrame: contents.mainFrame }, senderFrame: contents.mainFrame })).toMatchObject(refused);
     // An iframe of our window.
-    expect(await call({ sender: contents, senderFrame: { url: APP_PAGE } })).toMatchObject(refused);
+    expect(await call({ sender: contents, senderFrame: { url: APP_PAGE, processId: 4, routingId: 7 } })).toMatchObject(refused);
     // Our main frame after navigating elsewhere.
     const saved = contents.mainFrame.url;
     contents.mainFrame.url = 'https://evil.example/';
