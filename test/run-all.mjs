@@ -2,7 +2,7 @@
 // `npm test`: everything the tests need, then every suite, on a fresh Debian/Ubuntu machine as
 // root. Plain JavaScript so it can run before node_modules exists. Steps:
 //   1. npm dependencies (if missing) and system packages (apt, when root on Debian)
-//   2. typecheck, unit tests, build
+//   2. typecheck, unit tests, build, the Electron security scan of the built app
 //   3. the lab up; integration and e2e suites; the lab down — even when something failed —
 //      and a check that it left the machine's namespaces and links as they were
 // Closes with one line "N passed, N failed".
@@ -141,6 +141,11 @@ step('typecheck', run('npm', ['run', '-s', 'typecheck']));
 vitest('unit');
 log('build');
 const built = step('build', run('npm', ['run', '-s', 'build']));
+// Electron security misconfigurations in the built app, against security/electronegativity-allowlist.json.
+if (built) {
+  log('security scan (electronegativity)');
+  step('security scan', run('npm', ['run', '-s', 'security:scan']));
+}
 
 if (!isRoot || process.platform !== 'linux') {
   console.error('\nThe integration and e2e suites need the lab, which needs Linux and root: run `sudo npm test`.');

@@ -29,6 +29,8 @@ export interface EngineOptions {
   version?: string;
   /** OpenSSH's files, read-only (default ~/.ssh/known_hosts). */
   userKnownHosts?: string[];
+  /** The machine's files, read-only (default /etc/ssh/ssh_known_hosts and ssh_known_hosts2). */
+  systemKnownHosts?: string[];
   sshConfigPath?: string;
   dockerConfigDir?: string;
   /** Connect to every host at start (default true). */
@@ -50,7 +52,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const hosts = new HostService({
     inventory,
     secrets,
-    knownHosts: new KnownHosts(path.join(opts.configDir, 'known_hosts'), opts.userKnownHosts ?? [defaultPaths.knownHosts]),
+    knownHosts: new KnownHosts(path.join(opts.configDir, 'known_hosts'), opts.userKnownHosts ?? [defaultPaths.knownHosts], opts.systemKnownHosts),
     emit: opts.emit,
     sshConfigPath: opts.sshConfigPath ?? defaultPaths.sshConfig,
     dockerConfigDir: opts.dockerConfigDir ?? defaultPaths.dockerConfig,

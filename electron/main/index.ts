@@ -1,14 +1,17 @@
 // Electron's main process: a thin shell around the engine. It wires one IPC handler per
-// contract method, forwards engine events to the window, and creates the window.
+// contract method (answering only the app's own window and page), forwards engine events to the
+// window, denies every web permission the app does not use, and creates the window.
 import path from 'node:path';
-import { app, BrowserWindow, ipcMain } from 'electron';
+import { app, ipcMain, session, type BrowserWindow } from 'electron';
 import { EVENT_CHANNEL } from '../shared/bridge';
 import { METHODS } from '../shared/contract';
 import { createDispatch } from '../shared/dispatch';
 import { createEngine, type Engine } from '../engine/engine';
 import { EventBus } from '../engine/event-bus';
 import { keychainSecretStore } from './secrets';
-import { lockDown, loadApp, windowOptions } from './window';
+import { REFUSED, trustedSender } from './ipc-guard';
+import { restrictPermissions } from './permissions';
+import { createWindow, lockDown, loadApp } from './window';
 
 // Built layout: out/main/index.js beside out/preload and out/renderer.
 const OUT_DIR = path.resolve(import.meta.dirname, '..');
@@ -20,18 +23,22 @@ async function start(): Promise<void> {
   const configDir = app.getPath('userData');
   engine = await createEngine({ configDir, emit: bus.emit, secrets: keychainSecretStore(configDir), version: app.getVersion() });
   const dispatch = createDispatch(engine.handlers, (method, err) => console.error(`[api] ${method}: ${(err as Error).message}`));
+  let win: BrowserWindow | null = null;
+  const packaged = app.isPackaged;
   for (const method of METHODS) {
-    ipcMain.handle(method, (_event, input: unknown) => dispatch(method, input));
+    ipcMain.handle(method, (event, input: unknown) => (trustedSender(event, win, OUT_DIR, packaged) ? dispatch(method, input) : REFUSED));
   }
+  restrictPermissions(session.defaultSession, (contents) => win !== null && !win.isDestroyed() && contents === win.webContents);
 
-  const win = new BrowserWindow(windowOptions(OUT_DIR));
+  win = createWindow(OUT_DIR);
   lockDown(win.webContents);
+  const shown = win;
   const unsubscribe = bus.subscribe((event) => {
-    if (!win.isDestroyed()) win.webContents.send(EVENT_CHANNEL, event);
+    if (!shown.isDestroyed()) shown.webContents.send(EVENT_CHANNEL, event);
   });
-  win.on('closed', unsubscribe);
-  win.once('ready-to-show', () => win.show());
-  loadApp(win, OUT_DIR);
+  shown.on('closed', unsubscribe);
+  shown.once('ready-to-show', () => shown.show());
+  loadApp(shown, OUT_DIR, packaged);
 }
 
 app.on('window-all-closed', () => {

@@ -1,26 +1,33 @@
 // The app window: isolated, sandboxed, no Node in the page, no navigation away from the app.
+// The options are written out where the window is made, so a static scanner (electronegativity)
+// sees them, not a variable it cannot follow.
 import path from 'node:path';
-import type { BrowserWindow as BrowserWindowType, BrowserWindowConstructorOptions, WebContents } from 'electron';
+import { BrowserWindow, type WebContents } from 'electron';
 
-export const WEB_PREFERENCES = {
-  contextIsolation: true,
-  sandbox: true,
-  nodeIntegration: false,
-  nodeIntegrationInWorker: false,
-  webviewTag: false,
-  spellcheck: false,
-} as const;
-
-export function windowOptions(outDir: string): BrowserWindowConstructorOptions {
-  return {
+export function createWindow(outDir: string): BrowserWindow {
+  return new BrowserWindow({
     width: 1280,
     height: 820,
     minWidth: 900,
     minHeight: 600,
     title: 'Archipelago',
     show: false,
-    webPreferences: { ...WEB_PREFERENCES, preload: path.join(outDir, 'preload', 'index.cjs') },
-  };
+    webPreferences: {
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webviewTag: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      spellcheck: false,
+      // A middle click would open a link in a new window (electronegativity AUXCLICK_JS_CHECK).
+      disableBlinkFeatures: 'Auxclick',
+      preload: path.join(outDir, 'preload', 'index.cjs'),
+    },
+  });
 }
 
 /**
@@ -33,8 +40,15 @@ export function lockDown(contents: WebContents): void {
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }
 
-export function loadApp(win: BrowserWindowType, outDir: string): void {
+/** The app's page: the built file, or (only when not packaged) the dev server's URL. */
+export function appUrl(outDir: string, packaged: boolean): { kind: 'file'; file: string } | { kind: 'url'; url: string } {
   const devUrl = process.env.ELECTRON_RENDERER_URL;
-  if (devUrl) void win.loadURL(devUrl);
-  else void win.loadFile(path.join(outDir, 'renderer', 'index.html'));
+  if (devUrl && !packaged) return { kind: 'url', url: devUrl };
+  return { kind: 'file', file: path.join(outDir, 'renderer', 'index.html') };
+}
+
+export function loadApp(win: BrowserWindow, outDir: string, packaged: boolean): void {
+  const target = appUrl(outDir, packaged);
+  if (target.kind === 'url') void win.loadURL(target.url);
+  else void win.loadFile(target.file);
 }

@@ -65,7 +65,7 @@ export const contract = {
   'hosts:remove': method(byId, 'Removes a host from the inventory, forgets its secret and closes its connection.').returns<{ removed: true }>(),
   'hosts:probe': method(byId, "Reports the host's Docker engine: version, OS, node hostname, swarm state, and how calls travel.").returns<ProbeResult>(),
   'hosts:test': method(byId, 'Connects afresh step by step (TCP, SSH, auth, Docker socket) and reports each step with its time.').returns<ConnectionTest>(),
-  'hosts:trust': method(trustInput, 'Trusts the new host key the host presented, given the fingerprint the user compared, then connects.').returns<HostView>(),
+  'hosts:trust': method(trustInput, 'Trusts the new host key the host presented, given the fingerprint the user compared, then connects. A key of another type than the one recorded also needs retiredFingerprint: the old key the user confirmed was retired.').returns<HostView>(),
   'hosts:forgetHostKey': method(byId, "Removes Archipelago's recorded key(s) for the host (never edits ~/.ssh/known_hosts).").returns<{ removed: number }>(),
   'hosts:importCandidates': method(noInput, 'Hosts found in ~/.ssh/config and in Docker contexts, ready to add.').returns<ImportCandidates>(),
   'hosts:addresses': method(byId, "The host's IP addresses, to choose the swarm advertise address from; the one Archipelago reaches it at is marked.").returns<HostAddress[]>(),

@@ -9,6 +9,8 @@ export const ERROR_CODES = [
   'auth-failed',
   'host-key-unknown',
   'host-key-changed',
+  'host-key-other-type',
+  'host-key-revoked',
   'unreachable',
   'docker-unavailable',
   'docker-error',

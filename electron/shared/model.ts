@@ -8,6 +8,8 @@ export type HostStatus =
   | 'auth-failed'
   | 'host-key-unknown'
   | 'host-key-changed'
+  | 'host-key-other-type'
+  | 'host-key-revoked'
   | 'unreachable'
   | 'docker-unavailable';
 
@@ -15,7 +17,7 @@ export type HostStatus =
 export type Transport = 'ssh-streamlocal' | 'ssh-dial-stdio' | 'local-socket';
 
 export type AuthView =
-  | { kind: 'key'; keyPath: string; hasPassphrase: boolean }
+  | { kind: 'key'; keyPath: string; moreKeyPaths?: string[]; hasPassphrase: boolean }
   | { kind: 'agent'; socketPath?: string }
   | { kind: 'password' };
 
@@ -29,6 +31,15 @@ export interface HostKeyView {
   port: number;
   keyType: string;
   fingerprint: string;
+}
+
+/** A host key that stopped the connection, with the keys already recorded for the host. */
+export interface PendingHostKey extends HostKeyView {
+  verdict: 'unknown' | 'changed' | 'other-type' | 'revoked';
+  /** The known_hosts file and line that disagrees (changed, other-type, revoked). */
+  knownIn?: string;
+  /** Keys recorded for the host (changed, other-type), or the @cert-authority covering it (unknown). */
+  knownKeys?: { type: string; fingerprint: string; where: string }[];
 }
 
 export interface ProbeResult {
@@ -60,7 +71,7 @@ interface HostViewBase {
   statusHint?: string;
   transport?: Transport;
   /** A key the host presented that is not trusted yet (status host-key-unknown), or that changed. */
-  hostKey?: HostKeyView & { verdict: 'unknown' | 'changed'; knownIn?: string };
+  hostKey?: PendingHostKey;
   probe?: ProbeResult;
 }
 
@@ -72,7 +83,10 @@ export interface SshHostView extends HostViewBase {
   auth: AuthView;
   secret: SecretState;
   dockerSocket: string;
-  proxyJump?: { address: string; port: number; user?: string };
+  /** The jump hop, with its own login if it has one (else the host's key or agent). */
+  proxyJump?: { address: string; port: number; user?: string; auth?: AuthView };
+  /** Where the jump hop's own password or passphrase is. */
+  jumpSecret?: SecretState;
 }
 
 export interface LocalHostView extends HostViewBase {
@@ -106,6 +120,8 @@ export interface ImportCandidate {
   note?: string;
   /** An inventory host with the same address and port exists already. */
   duplicateOf?: string;
+  /** For ~/.ssh/config: the alias as resolved (the fields `ssh -G` prints). */
+  resolved?: { hostname: string; user: string; port: number; identityFiles: string[]; proxyJump?: string; proxyCommand?: string; certificateFiles: string[] };
 }
 
 export interface ImportSource {
@@ -116,6 +132,8 @@ export interface ImportSource {
   /** Entries that cannot be imported, each with the reason. */
   skipped: string[];
   error?: string;
+  /** Which implementation read the config (~/.ssh/config): OpenSSH's `ssh -G`, or the built-in reader and why. */
+  resolver?: { name: 'openssh' | 'builtin'; description: string; why?: string };
 }
 
 export interface ImportCandidates {
@@ -135,7 +153,10 @@ export interface AppInfo {
 /** A docker CLI command equal to what the app did, to show and copy. Never holds a secret. */
 export interface CliCommand {
   host: string;
+  /** For a POSIX shell (sh, bash, zsh): every argument quoted so it is passed unchanged. */
   text: string;
+  /** The same for PowerShell (7.3 or later, on Windows). */
+  powershell?: string;
 }
 
 export interface OperationResult {

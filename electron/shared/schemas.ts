@@ -62,13 +62,22 @@ export const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
 /** A password or passphrase: goes to the engine once, is never sent back. */
 export const secret = z.string().min(1, 'must not be empty').max(1024, 'is too long');
 
-export const keyAuth = z.object({ kind: z.literal('key'), keyPath, passphrase: secret.optional() }).strict();
+/** A key file, and optionally more tried after it in order (ssh's several IdentityFiles); one passphrase opens any of them. */
+export const keyAuth = z.object({ kind: z.literal('key'), keyPath, moreKeyPaths: z.array(keyPath).max(16, 'must be at most 16 more keys').optional(), passphrase: secret.optional() }).strict();
 export const agentAuth = z.object({ kind: z.literal('agent'), socketPath: filePath('the ssh-agent socket').optional() }).strict();
 export const passwordAuth = z.object({ kind: z.literal('password'), password: secret.optional() }).strict();
 export const sshAuth = z.discriminatedUnion('kind', [keyAuth, agentAuth, passwordAuth], { error: 'must be key, agent or password' });
 
-/** One ProxyJump hop; it authenticates with the same credentials as the host behind it. */
-export const jumpHost = z.object({ address: hostAddress, port: port.default(22), user: sshUser.optional() }).strict();
+/**
+ * One ProxyJump hop, with its own user and login. Without `auth` it uses the host's key or agent;
+ * the host's password is never sent to the jump host, so a password host needs `auth` here.
+ */
+const jumpHostObject = z.object({ address: hostAddress, port: port.default(22), user: sshUser.optional(), auth: sshAuth.optional() }).strict();
+/** In an edit a jump password may be left out: the saved one is kept if the jump endpoint is unchanged. */
+export const jumpHostEdit = jumpHostObject;
+export const jumpHost = jumpHostObject.superRefine((v, ctx) => {
+    if (v.auth?.kind === 'password' && !v.auth.password) ctx.addIssue({ code: 'custom', path: ['auth', 'password'], message: 'is required for password login to the jump host' });
+  });
 
 export const sshHostFields = {
   name: hostName,
@@ -101,14 +110,15 @@ export const hostUpdateInput = z
     auth: sshAuth.optional(),
     dockerSocket: socketPath.optional(),
     socketPath: socketPath.optional(),
-    proxyJump: jumpHost.nullable().optional(),
+    proxyJump: jumpHostEdit.nullable().optional(),
   })
   .strict();
 
 export const fingerprint = z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'must be a SHA256 fingerprint as ssh-keygen -lf prints it (SHA256:…)');
 
 export const byId = z.object({ id: hostId }).strict();
-export const trustInput = z.object({ id: hostId, fingerprint }).strict();
+/** `retiredFingerprint`: for a key of another type than the recorded one, the old key the user confirmed was retired. */
+export const trustInput = z.object({ id: hostId, fingerprint, retiredFingerprint: fingerprint.optional() }).strict();
 export const noInput = z.object({}).strict();
 
 // ---- Swarm ----------------------------------------------------------------------------------

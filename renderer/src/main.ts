@@ -5,6 +5,5 @@ import { takeTokenFromUrl } from './api/http-transport';
 import { createAppRouter } from './router';
 import './style.css';
 
-// The token must leave the address bar before the router reads the hash.
-takeTokenFromUrl();
-createApp(App).use(createPinia()).use(createAppRouter()).mount('#app');
+// The token (or login code) must leave the address bar before the router reads the hash.
+void takeTokenFromUrl().then(() => createApp(App).use(createPinia()).use(createAppRouter()).mount('#app'));

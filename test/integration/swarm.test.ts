@@ -33,7 +33,7 @@ describe('swarm by API', () => {
 
   it('creates a swarm on h1 and shows the exact CLI equivalent', async () => {
     const res = await t.call('swarm:init', { id: id('h1'), advertiseAddr: lab[0].address });
-    expect(res.commands).toEqual([{ host: 'h1', text: `docker -H ssh://root@${lab[0].address} swarm init --advertise-addr ${lab[0].address}` }]);
+    expect(res.commands).toMatchObject([{ host: 'h1', text: `docker -H ssh://root@${lab[0].address} swarm init --advertise-addr ${lab[0].address}` }]);
     expect(await cli(0, ['docker', 'info', '--format', "'{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}} {{.Swarm.NodeAddr}}'"])).toBe(`active true ${lab[0].address}`);
   });
 

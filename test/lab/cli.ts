@@ -9,8 +9,9 @@ const USAGE = `usage: npm run lab -- <command>
   down             stop every lab host and remove its namespace, bridge and firewall rule
   status           show each host and whether it answers
   env              print JSON with each host's name, address, port, user and key path
-  sshd HOST [--password P] [--no-streamlocal] [--max-sessions N]
-                   reconfigure one host's sshd (no options: back to the default)
+  sshd HOST [--password P] [--no-streamlocal] [--max-sessions N] [--host-key ed25519|ecdsa] [--log-auth]
+                   reconfigure one host's sshd (no options: back to the default); --host-key
+                   (repeatable) sets the key types it offers, --log-auth logs every auth method tried
   rekey HOST       give one host a new SSH host key
   stop-sshd HOST | start-sshd HOST
                    kill every sshd process of one host / start its sshd again
@@ -29,6 +30,8 @@ async function main(): Promise<number> {
       password: { type: 'string' },
       'no-streamlocal': { type: 'boolean' },
       'max-sessions': { type: 'string' },
+      'host-key': { type: 'string', multiple: true },
+      'log-auth': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -67,6 +70,11 @@ async function main(): Promise<number> {
         password: values.password,
         streamlocal: values['no-streamlocal'] ? false : undefined,
         maxSessions: values['max-sessions'] === undefined ? undefined : Number(values['max-sessions']),
+        hostKeys: values['host-key']?.map((t) => {
+          if (t !== 'ed25519' && t !== 'ecdsa') throw new LabError(`--host-key must be ed25519 or ecdsa, got ${t}`);
+          return t;
+        }),
+        logAuthMethods: values['log-auth'],
       });
       return 0;
     case 'rekey':

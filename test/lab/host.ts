@@ -64,9 +64,13 @@ export async function destroyHost(h: LabHost): Promise<void> {
   await rm(path.join(h.stateDir, PID_FILE), { force: true });
 }
 
-async function ensureHostKey(h: LabHost): Promise<void> {
-  const key = path.join(h.stateDir, 'ssh_host_ed25519_key');
-  if (!existsSync(key)) await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `archipelago-lab-${h.name}`, '-f', key]);
+export type HostKeyType = 'ed25519' | 'ecdsa';
+
+/** The host's key file of a type, made on first use (ed25519 at start; ECDSA when a variant asks). */
+export async function ensureHostKey(h: LabHost, type: HostKeyType = 'ed25519'): Promise<string> {
+  const key = path.join(h.stateDir, `ssh_host_${type}_key`);
+  if (!existsSync(key)) await run('ssh-keygen', ['-q', '-t', type, '-N', '', '-C', `archipelago-lab-${h.name}`, '-f', key]);
+  return key;
 }
 
 export interface SshdVariant {
@@ -75,27 +79,34 @@ export interface SshdVariant {
   /** false: refuse direct-streamlocal forwarding, so clients must fall back to dial-stdio. */
   streamlocal?: boolean;
   maxSessions?: number;
+  /** The host key types sshd offers (default: ed25519 only). ['ecdsa'] makes a host that presents another type. */
+  hostKeys?: HostKeyType[];
+  /** sshd logs at DEBUG1, which names every authentication method a client tries ("userauth-request … method password"). */
+  logAuthMethods?: boolean;
+  /** Keyboard-interactive login (answered with the password when PAM is off). */
+  keyboardInteractive?: boolean;
 }
 
 export async function writeSshdConfig(h: LabHost, variant: SshdVariant = {}): Promise<void> {
   const pub = await readFile(`${LAB_KEY}.pub`, 'utf8');
   const authorizedKeys = path.join(h.stateDir, 'authorized_keys');
   await writeFile(authorizedKeys, pub, { mode: 0o600 });
+  const hostKeys = await Promise.all((variant.hostKeys ?? ['ed25519']).map((t) => ensureHostKey(h, t)));
   const config = [
     `ListenAddress ${h.address}`,
     'Port 22',
-    `HostKey ${path.join(h.stateDir, 'ssh_host_ed25519_key')}`,
+    ...hostKeys.map((k) => `HostKey ${k}`),
     'PidFile /run/sshd.pid',
     `AuthorizedKeysFile ${authorizedKeys}`,
     `PermitRootLogin ${variant.password ? 'yes' : 'prohibit-password'}`,
     `PasswordAuthentication ${variant.password ? 'yes' : 'no'}`,
-    'KbdInteractiveAuthentication no',
+    `KbdInteractiveAuthentication ${variant.keyboardInteractive ? 'yes' : 'no'}`,
     'UsePAM no',
     `AllowStreamLocalForwarding ${variant.streamlocal === false ? 'no' : 'yes'}`,
     'AllowTcpForwarding yes',
     `MaxSessions ${variant.maxSessions ?? 10}`,
     'Subsystem sftp internal-sftp',
-    'LogLevel VERBOSE',
+    `LogLevel ${variant.logAuthMethods ? 'DEBUG1' : 'VERBOSE'}`,
     '',
   ].join('\n');
   await writeFile(path.join(h.stateDir, 'sshd_config'), config, { mode: 0o600 });

@@ -90,3 +90,23 @@ export async function authorizeKey(name: string, publicKey: string): Promise<voi
   const current = await readFile(file, 'utf8');
   await writeFile(file, `${current.trimEnd()}\n${publicKey.trim()}\n`, { mode: 0o600 });
 }
+
+/** The SHA256 fingerprint of one of the host's key files, as ssh-keygen -lf prints it. */
+export async function hostKeyFingerprint(name: string, type: 'ed25519' | 'ecdsa'): Promise<string> {
+  const h = hostByName(name);
+  return (await run('ssh-keygen', ['-l', '-E', 'sha256', '-f', path.join(h.stateDir, `ssh_host_${type}_key.pub`)])).stdout.split(' ')[1];
+}
+
+/** The host's sshd log (appended to across restarts): read its length first, then what came after. */
+export async function sshdLog(name: string, from = 0): Promise<string> {
+  const text = await readFile(path.join(hostByName(name).stateDir, 'sshd.log'), 'utf8').catch(() => '');
+  return text.slice(from);
+}
+
+/**
+ * Every authentication request sshd logged (needs the `logAuthMethods` variant): who asked, for
+ * which user, with which method ("none", "publickey", "password", "keyboard-interactive").
+ */
+export function authRequests(log: string): { user: string; method: string }[] {
+  return [...log.matchAll(/userauth-request for user (\S+) service ssh-connection method (\S+)/g)].map((m) => ({ user: m[1], method: m[2] }));
+}

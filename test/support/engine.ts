@@ -27,7 +27,7 @@ export interface TestEngine {
 export async function startTestEngine(opts: Partial<EngineOptions> = {}): Promise<TestEngine> {
   const { dir, cleanup } = await tempDir();
   const events: AppEvent[] = [];
-  const engine = await createEngine({ configDir: dir, userKnownHosts: [], sshConfigPath: `${dir}/no-ssh-config`, dockerConfigDir: `${dir}/no-docker`, emit: (name, payload) => events.push({ name, payload } as AppEvent), ...opts });
+  const engine = await createEngine({ configDir: dir, userKnownHosts: [], systemKnownHosts: [], sshConfigPath: `${dir}/no-ssh-config`, dockerConfigDir: `${dir}/no-docker`, emit: (name, payload) => events.push({ name, payload } as AppEvent), ...opts });
   const dispatch = createDispatch(engine.handlers);
 
   const call = async <M extends Method>(method: M, input: Input<M>) => {

@@ -10,6 +10,10 @@ export interface Served {
   token: string;
   /** The URL a person opens: the token travels in the fragment. */
   pageUrl: string;
+  /** The one-time login link the server opens a browser with (`#code=…`, one use, one minute). */
+  loginUrl: string;
+  /** The server's process id (to look at its command line). */
+  pid: number;
   output: () => string;
   stop(): Promise<void>;
 }
@@ -18,8 +22,9 @@ export function serve(configDir: string, extraEnv: NodeJS.ProcessEnv = {}): Prom
   const token = randomBytes(18).toString('base64url');
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', 'electron/server/cli.ts', '--port', '0', `--token=${token}`, '--config-dir', configDir, '--no-open'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1', ...extraEnv } },
+    // The token travels in the environment, never in the process's arguments.
+    ['--import', 'tsx', 'electron/server/cli.ts', '--port', '0', '--config-dir', configDir, '--no-open'],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1', ARCHIPELAGO_TOKEN: token, ...extraEnv } },
   );
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
@@ -36,9 +41,10 @@ export function serve(configDir: string, extraEnv: NodeJS.ProcessEnv = {}): Prom
     child.once('close', (code, signal) => reject(new Error(`server exited ${code ?? signal}:\n${out || '(no output)'}`)));
     child.stdout!.on('data', () => {
       const m = /serving on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-      if (!m) return;
+      const login = /login link [^:]*: (\S+)/.exec(out);
+      if (!m || !login) return;
       clearTimeout(timer);
-      resolve({ url: m[1], token, pageUrl: `${m[1]}#token=${token}`, output: () => out, stop });
+      resolve({ url: m[1], token, pageUrl: `${m[1]}#token=${token}`, loginUrl: login[1], pid: child.pid!, output: () => out, stop });
     });
   });
 }

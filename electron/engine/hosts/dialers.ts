@@ -35,6 +35,8 @@ export interface LiveLink {
 export interface DialOptions {
   knownHosts: KnownHosts;
   secret?: string;
+  /** The jump hop's own password or passphrase. */
+  jumpSecret?: string;
   timeoutMs?: number;
   /** For the TCP connect alone (default timeoutMs). */
   connectTimeoutMs?: number;

@@ -1,19 +1,21 @@
 // The hosts:* methods of the contract.
 import os from 'node:os';
 import path from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import type { Handlers } from '../../shared/contract';
 import type { EventSink } from '../../shared/events';
 import type { HostView, ProbeResult, SecretState } from '../../shared/model';
 import { probeEngine } from '../docker/probe';
 import { dockerContextCandidates } from '../import/docker-context-import';
-import { sshConfigCandidates } from '../import/ssh-config-import';
+import { BuiltinResolver } from '../import/ssh-config-fallback';
+import { pickResolver, sshConfigCandidates } from '../import/ssh-config-import';
 import type { SecretStore } from '../secrets/secret-store';
 import type { KnownHosts } from '../ssh/known-hosts';
-import { jumpEndpoint, type HostRecord } from './host-record';
-import { editedRecord, newSshRecord } from './host-records';
+import { jumpEndpoint, type Hop, type HostRecord } from './host-record';
+import { editedRecord, newSshRecord, type SecretChange } from './host-records';
+import { HostSecrets, hopNeedsSecret } from './host-secrets';
 import { HostSession } from './host-session';
-import { hostView, needsSecret } from './host-views';
+import { hostView } from './host-views';
 import type { HostInventory } from './inventory';
 import { randomUUID } from 'node:crypto';
 
@@ -34,12 +36,18 @@ export class HostService {
   /** Which hosts have a secret in the store (the store itself may be slow to ask). */
   private readonly withSecret = new Set<string>();
   private readonly statusListeners: (() => void)[] = [];
+  private readonly secrets: HostSecrets;
 
-  constructor(private readonly deps: HostHandlerDeps) {}
+  constructor(private readonly deps: HostHandlerDeps) {
+    this.secrets = new HostSecrets(deps.secrets);
+  }
 
-  /** Learns which hosts have secrets, then starts connecting to every host. */
+  /** Learns which hosts have secrets (for their current endpoints), then starts connecting to every host. */
   async start(connect: boolean): Promise<void> {
-    for (const h of this.deps.inventory.list()) if ((await this.deps.secrets.get(h.id)) !== undefined) this.withSecret.add(h.id);
+    for (const h of this.deps.inventory.list()) {
+      if (h.kind !== 'ssh') continue;
+      for (const hop of ['host', 'jump'] as const) if (hopNeedsSecret(h, hop) && (await this.secrets.get(h, hop)) !== undefined) this.withSecret.add(HostSecrets.slot(h.id, hop));
+    }
     if (connect) for (const h of this.deps.inventory.list()) this.session(h).connection().catch(() => {});
   }
 
@@ -48,7 +56,7 @@ export class HostService {
     if (!s) {
       s = new HostSession(host, {
         knownHosts: this.deps.knownHosts,
-        secrets: this.deps.secrets,
+        secrets: this.secrets,
         onChange: (changed) => {
           this.deps.emit('hosts:status', { host: this.view(changed.host) });
           for (const l of this.statusListeners) l();
@@ -82,29 +90,36 @@ export class HostService {
     return this.session(this.deps.inventory.get(id));
   }
 
-  private secretState(host: HostRecord): SecretState {
-    if (!needsSecret(host)) return 'none';
-    if (!this.withSecret.has(host.id)) return 'missing';
+  private secretState(host: HostRecord, hop: Hop): SecretState {
+    if (!hopNeedsSecret(host, hop)) return 'none';
+    if (!this.withSecret.has(HostSecrets.slot(host.id, hop))) return 'missing';
     return this.deps.secrets.kind === 'os-keychain' ? 'saved' : 'memory';
   }
 
   view(host: HostRecord): HostView {
-    return hostView(host, this.sessions.get(host.id), this.probes.get(host.id), this.secretState(host));
+    return hostView(host, this.sessions.get(host.id), this.probes.get(host.id), this.secretState(host, 'host'), this.secretState(host, 'jump'));
   }
 
   private announce(): void {
     this.deps.emit('hosts:changed', { hosts: this.deps.inventory.list().map((h) => this.view(h)) });
   }
 
-  private async storeSecret(id: string, secret: string | null | undefined): Promise<void> {
-    if (secret === undefined) return;
-    if (secret === null) {
-      await this.deps.secrets.delete(id);
-      this.withSecret.delete(id);
+  /** Applies a secret change for one hop of a host, bound to the record's current endpoint. */
+  private async storeSecret(host: HostRecord, hop: Hop, change: SecretChange): Promise<void> {
+    if (change === undefined || host.kind !== 'ssh') return;
+    const slot = HostSecrets.slot(host.id, hop);
+    if (change === null) {
+      await this.secrets.delete(host.id, hop);
+      this.withSecret.delete(slot);
     } else {
-      await this.deps.secrets.set(id, secret);
-      this.withSecret.add(id);
+      await this.secrets.set(host, hop, change);
+      this.withSecret.add(slot);
     }
+  }
+
+  private async forgetSecrets(host: HostRecord): Promise<void> {
+    await this.storeSecret(host, 'host', null);
+    await this.storeSecret(host, 'jump', null);
   }
 
   private added(record: HostRecord): HostView {
@@ -122,12 +137,13 @@ export class HostService {
     'hosts:list': async () => this.deps.inventory.list().map((h) => this.view(h)),
 
     'hosts:add': async (input) => {
-      const { record, secret } = newSshRecord(input);
-      await this.storeSecret(record.id, secret);
+      const { record, secret, jumpSecret } = newSshRecord(input);
+      await this.storeSecret(record, 'host', secret);
+      await this.storeSecret(record, 'jump', jumpSecret);
       try {
         await this.deps.inventory.add(record);
       } catch (err) {
-        await this.storeSecret(record.id, null);
+        await this.forgetSecrets(record);
         throw err;
       }
       return this.added(record);
@@ -141,9 +157,10 @@ export class HostService {
 
     'hosts:update': async (patch) => {
       const before = this.deps.inventory.get(patch.id);
-      const { record, secret } = editedRecord(before, patch);
+      const { record, secret, jumpSecret } = editedRecord(before, patch);
       await this.deps.inventory.replace(record);
-      await this.storeSecret(record.id, secret);
+      await this.storeSecret(record, 'host', secret);
+      await this.storeSecret(record, 'jump', jumpSecret);
       const session = this.session(record);
       session.reset(record);
       this.probes.delete(record.id);
@@ -153,8 +170,9 @@ export class HostService {
     },
 
     'hosts:remove': async ({ id }) => {
+      const host = this.deps.inventory.get(id);
       await this.deps.inventory.remove(id);
-      await this.storeSecret(id, null);
+      await this.forgetSecrets(host);
       this.sessions.get(id)?.close();
       this.sessions.delete(id);
       this.probes.delete(id);
@@ -172,14 +190,14 @@ export class HostService {
 
     'hosts:test': async ({ id }) => this.session(this.deps.inventory.get(id)).test(),
 
-    'hosts:trust': async ({ id, fingerprint }) => {
+    'hosts:trust': async ({ id, fingerprint, retiredFingerprint }) => {
       const session = this.session(this.deps.inventory.get(id));
       const key = session.hostKey;
-      await session.trust(fingerprint);
+      await session.trust(fingerprint, retiredFingerprint);
       // Other hosts waiting on the very same key (same endpoint, e.g. imported twice) go on too.
       for (const other of this.sessions.values()) {
         const k = other.hostKey;
-        if (other !== session && k && key && k.verdict === 'unknown' && k.address === key.address && k.port === key.port && k.fingerprint === fingerprint) {
+        if (other !== session && k && key && k.verdict === key.verdict && k.address === key.address && k.port === key.port && k.fingerprint === fingerprint) {
           other.reset(other.host);
           other.connection().catch(() => {});
         }
@@ -200,11 +218,10 @@ export class HostService {
     },
 
     'hosts:importCandidates': async () => {
-      const sshText = await readFile(this.deps.sshConfigPath, 'utf8').catch(() => null);
-      const [sshConfig, dockerContexts] = await Promise.all([
-        sshConfigCandidates(this.deps.sshConfigPath),
-        dockerContextCandidates(this.deps.dockerConfigDir, sshText),
-      ]);
+      const sshConfig = await sshConfigCandidates(this.deps.sshConfigPath);
+      // Contexts' ssh:// hosts go through the same reader of ~/.ssh/config as its own import.
+      const resolver = existsSync(this.deps.sshConfigPath) ? await pickResolver(this.deps.sshConfigPath, new BuiltinResolver(this.deps.sshConfigPath), {}).catch(() => null) : null;
+      const dockerContexts = await dockerContextCandidates(this.deps.dockerConfigDir, resolver);
       // Point out entries the inventory has already, and ones that repeat an earlier entry.
       const endpoint = (kind: string, i: Record<string, unknown>) => (kind === 'ssh' ? `${i.address}:${i.port}` : `unix:${i.socketPath}`);
       const seen = new Map<string, string>();

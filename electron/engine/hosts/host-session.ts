@@ -3,16 +3,16 @@
 // and turns every failure of a call into an ApiError that says what happened.
 import type Docker from 'dockerode';
 import { ApiError } from '../../shared/errors';
-import type { ConnectionTest, HostKeyView, HostStatus, TestStep, Transport } from '../../shared/model';
-import type { SecretStore } from '../secrets/secret-store';
+import type { ConnectionTest, HostStatus, PendingHostKey, TestStep, Transport } from '../../shared/model';
 import { HostKeyError } from '../ssh/host-key-error';
 import type { KnownHosts } from '../ssh/known-hosts';
 import { dial, pingWithin, type LiveLink } from './dialers';
 import type { HostRecord } from './host-record';
+import type { HostSecrets } from './host-secrets';
 
 export interface SessionDeps {
   knownHosts: KnownHosts;
-  secrets: SecretStore;
+  secrets: HostSecrets;
   /** Called whenever status, detail, transport or the pending host key change. */
   onChange: (session: HostSession) => void;
 }
@@ -21,11 +21,13 @@ const STATUS_OF: Partial<Record<ApiError['code'], HostStatus>> = {
   'auth-failed': 'auth-failed',
   'host-key-unknown': 'host-key-unknown',
   'host-key-changed': 'host-key-changed',
+  'host-key-other-type': 'host-key-other-type',
+  'host-key-revoked': 'host-key-revoked',
   unreachable: 'unreachable',
   'docker-unavailable': 'docker-unavailable',
 };
 /** After these, trying again cannot help until the user acts. */
-const NEEDS_USER: HostStatus[] = ['auth-failed', 'host-key-unknown', 'host-key-changed'];
+const NEEDS_USER: HostStatus[] = ['auth-failed', 'host-key-unknown', 'host-key-changed', 'host-key-other-type', 'host-key-revoked'];
 
 const HEALTH_EVERY_MS = 5_000;
 const UNHEALTHY_EVERY_MS = 1_000;
@@ -45,7 +47,7 @@ export class HostSession {
   detail: string | undefined;
   hint: string | undefined;
   transport: Transport | undefined;
-  hostKey: (HostKeyView & { verdict: 'unknown' | 'changed'; knownIn?: string }) | undefined;
+  hostKey: PendingHostKey | undefined;
   private pendingKeyBlob: Buffer | undefined;
   private live: LiveLink | null = null;
   private connecting: Promise<LiveLink> | null = null;
@@ -116,11 +118,17 @@ export class HostSession {
     return new ApiError('docker-unavailable', `Docker on ${this.name} did not complete the call: ${e.message}`, { hint: 'Check that dockerd is running on the host.' });
   }
 
+  /** Each hop's password or passphrase, if saved for the endpoint as it is now. */
+  private async secrets(): Promise<{ secret?: string; jumpSecret?: string }> {
+    const host = this.host;
+    if (host.kind !== 'ssh') return {};
+    return { secret: await this.deps.secrets.get(host, 'host'), jumpSecret: host.proxyJump ? await this.deps.secrets.get(host, 'jump') : undefined };
+  }
+
   private async open(connectTimeoutMs?: number): Promise<LiveLink> {
     this.set('connecting');
     try {
-      const secret = this.host.kind === 'ssh' && this.host.auth.kind !== 'agent' ? await this.deps.secrets.get(this.host.id) : undefined;
-      const link = await dial(this.host, { knownHosts: this.deps.knownHosts, secret, connectTimeoutMs });
+      const link = await dial(this.host, { knownHosts: this.deps.knownHosts, ...(await this.secrets()), connectTimeoutMs });
       if (this.closed) {
         link.close();
         throw new ApiError('not-found', `host ${this.name} was removed`);
@@ -213,9 +221,8 @@ export class HostSession {
   /** A fresh connection made step by step (TCP, SSH, auth, Docker), apart from the live one. */
   async test(): Promise<ConnectionTest> {
     const steps: TestStep[] = [];
-    const secret = this.host.kind === 'ssh' && this.host.auth.kind !== 'agent' ? await this.deps.secrets.get(this.host.id) : undefined;
     try {
-      const link = await dial(this.host, { knownHosts: this.deps.knownHosts, secret, onStep: (s) => steps.push(s) });
+      const link = await dial(this.host, { knownHosts: this.deps.knownHosts, ...(await this.secrets()), onStep: (s) => steps.push(s) });
       link.close();
       // A good test is reason enough to (re)connect the live session too.
       if (!this.live) this.connection().catch(() => {});
@@ -227,16 +234,27 @@ export class HostSession {
     }
   }
 
-  /** Trusts the key the host presented, if it is the one the user saw, then connects. */
-  async trust(fingerprint: string): Promise<LiveLink> {
+  /**
+   * Trusts the key the host presented, if it is the one the user saw, then connects. A key of
+   * another type than the recorded one also needs `retiredFingerprint`: the user's word that the
+   * old key (named by its fingerprint) was retired, as OpenSSH would have them check.
+   */
+  async trust(fingerprint: string, retiredFingerprint?: string): Promise<LiveLink> {
     const key = this.hostKey;
-    if (!key || !this.pendingKeyBlob || key.verdict !== 'unknown') {
-      throw new ApiError('conflict', `${this.name} has no new host key waiting to be trusted`, { hint: 'Test the connection first; a changed key cannot be trusted from here.' });
+    if (!key || !this.pendingKeyBlob || (key.verdict !== 'unknown' && key.verdict !== 'other-type')) {
+      throw new ApiError('conflict', `${this.name} has no new host key waiting to be trusted`, { hint: 'Test the connection first; a changed or revoked key cannot be trusted from here.' });
     }
     if (key.fingerprint !== fingerprint) {
       throw new ApiError('conflict', `${this.name} presented ${key.fingerprint}, not ${fingerprint}`, { hint: 'The key changed since you looked: test the connection again and compare the new fingerprint.' });
     }
-    await this.deps.knownHosts.trust(key.address, key.port, this.pendingKeyBlob);
+    const replacing = key.verdict === 'other-type';
+    if (replacing && !key.knownKeys?.some((k) => k.fingerprint === retiredFingerprint)) {
+      throw new ApiError('conflict', `${this.name} already has a known ${key.knownKeys?.map((k) => `${k.type} key ${k.fingerprint}`).join(', ')}: trusting a key of another type needs the confirmation that this old key was retired`, {
+        field: 'retiredFingerprint',
+        hint: 'Ask the host’s administrator. Only if they confirm the new fingerprint and that the old key was retired, confirm both.',
+      });
+    }
+    await this.deps.knownHosts.trust(key.address, key.port, this.pendingKeyBlob, { replace: replacing });
     this.hostKey = undefined;
     this.pendingKeyBlob = undefined;
     return this.connection();

@@ -4,12 +4,7 @@ import type { HostView, ProbeResult, SecretState } from '../../shared/model';
 import type { HostRecord } from './host-record';
 import type { HostSession } from './host-session';
 
-export function needsSecret(host: HostRecord): boolean {
-  if (host.kind !== 'ssh') return false;
-  return host.auth.kind === 'password' || (host.auth.kind === 'key' && host.auth.hasPassphrase);
-}
-
-export function hostView(host: HostRecord, session: HostSession | undefined, probe: ProbeResult | undefined, secret: SecretState): HostView {
+export function hostView(host: HostRecord, session: HostSession | undefined, probe: ProbeResult | undefined, secret: SecretState, jumpSecret: SecretState = 'none'): HostView {
   const live = {
     status: session?.status ?? 'idle',
     statusDetail: session?.detail,
@@ -30,6 +25,7 @@ export function hostView(host: HostRecord, session: HostSession | undefined, pro
     secret,
     dockerSocket: host.dockerSocket,
     proxyJump: host.proxyJump,
+    ...(host.proxyJump ? { jumpSecret } : {}),
     ...live,
   };
 }

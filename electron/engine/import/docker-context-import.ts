@@ -2,11 +2,14 @@
 // SSH hosts (resolved through ~/.ssh/config, as the docker CLI's ssh would), unix:// endpoints
 // local engines.
 import { readdir, readFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
-import SSHConfig from 'ssh-config';
 import { z } from 'zod';
 import type { ImportCandidate, ImportSource } from '../../shared/model';
 import { hostAddInput, localHostAddInput } from '../../shared/schemas';
+import { BuiltinResolver } from './ssh-config-fallback';
+import type { SshConfigResolver } from './ssh-config-resolved';
+import { expandIdentityPath } from './ssh-identity';
 import { defaultAuth } from './ssh-config-import';
 
 const meta = z.object({
@@ -14,24 +17,28 @@ const meta = z.object({
   Endpoints: z.object({ docker: z.object({ Host: z.string() }).partial().optional() }).partial().optional(),
 });
 
-function sshCandidate(name: string, url: URL, config: SSHConfig | null, env: NodeJS.ProcessEnv): { candidate?: ImportCandidate; skipped?: string } {
+/** As the docker CLI's ssh would: the URL's user and port win over ~/.ssh/config, which fills in the rest. */
+async function sshCandidate(name: string, url: URL, resolver: SshConfigResolver | null, env: NodeJS.ProcessEnv): Promise<{ candidate?: ImportCandidate; skipped?: string }> {
   const alias = url.hostname.replace(/^\[|\]$/g, '');
-  const c = (config?.compute(alias) ?? {}) as Record<string, string | string[]>;
-  const pick = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
-  const identity = pick(c.IdentityFile);
+  const r = resolver ? await resolver.resolve(alias).catch(() => null) : null;
+  const user = decodeURIComponent(url.username) || r?.user || 'root';
+  const port = Number(url.port || r?.port || 22);
+  const address = r?.hostname ?? alias;
+  const keys = r?.identityFilesSet ? r.identityFiles.map((f) => expandIdentityPath(f, { home: os.homedir(), localUser: os.userInfo().username, hostname: address, alias, user, port })) : [];
   const input: Record<string, unknown> = {
     name,
-    address: pick(c.HostName) ?? alias,
-    port: Number(url.port || pick(c.Port) || 22),
-    user: decodeURIComponent(url.username) || pick(c.User) || 'root',
-    auth: identity ? { kind: 'key', keyPath: identity } : defaultAuth(env),
+    address,
+    port,
+    user,
+    auth: keys.length ? { kind: 'key', keyPath: keys[0], ...(keys.length > 1 ? { moreKeyPaths: keys.slice(1) } : {}) } : defaultAuth(env),
   };
   const valid = hostAddInput.safeParse(input);
   if (!valid.success) return { skipped: `${name}: ${valid.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` };
   return { candidate: { source: 'docker-context', label: name, add: { kind: 'ssh', input } } };
 }
 
-export async function dockerContextCandidates(dockerDir: string, sshConfigText: string | null, env: NodeJS.ProcessEnv = process.env): Promise<ImportSource> {
+/** @param sshConfig How ~/.ssh/config resolves aliases (the same resolver as its own import), or its text. */
+export async function dockerContextCandidates(dockerDir: string, sshConfig: SshConfigResolver | string | null, env: NodeJS.ProcessEnv = process.env): Promise<ImportSource> {
   const dir = path.join(dockerDir, 'contexts', 'meta');
   const out: ImportSource = { path: dir, found: false, candidates: [], skipped: [] };
   let entries: string[];
@@ -41,7 +48,7 @@ export async function dockerContextCandidates(dockerDir: string, sshConfigText: 
     return out;
   }
   out.found = true;
-  const config = sshConfigText === null ? null : SSHConfig.parse(sshConfigText);
+  const resolver = typeof sshConfig === 'string' ? BuiltinResolver.fromText(sshConfig) : sshConfig;
   for (const entry of entries) {
     let parsed: z.infer<typeof meta>;
     try {
@@ -60,7 +67,7 @@ export async function dockerContextCandidates(dockerDir: string, sshConfigText: 
       if (localHostAddInput.safeParse(input).success) out.candidates.push({ source: 'docker-context', label: parsed.Name, add: { kind: 'local', input } });
       else out.skipped.push(`${parsed.Name}: socket path ${input.socketPath} is not usable`);
     } else if (endpoint.startsWith('ssh://')) {
-      const { candidate, skipped } = sshCandidate(parsed.Name, new URL(endpoint), config, env);
+      const { candidate, skipped } = await sshCandidate(parsed.Name, new URL(endpoint), resolver, env);
       if (candidate) out.candidates.push(candidate);
       if (skipped) out.skipped.push(skipped);
     } else {

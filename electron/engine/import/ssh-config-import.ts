@@ -1,93 +1,126 @@
-// Hosts from ~/.ssh/config: each concrete Host alias, resolved the way ssh resolves it
-// (HostName, User, Port, IdentityFile, ProxyJump with one hop).
+// Hosts from ~/.ssh/config: each concrete Host alias (in the file and every file it includes),
+// resolved by OpenSSH itself (`ssh -G`) when a client is installed, else by the built-in reader.
+// The dialog is told which one read the config, and what of it could not be carried over.
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import SSHConfig from 'ssh-config';
+import pLimit from 'p-limit';
 import type { ImportCandidate, ImportSource } from '../../shared/model';
 import { hostAddInput } from '../../shared/schemas';
+import { BuiltinResolver, userConfigPaths } from './ssh-config-fallback';
+import { hostAliases, runsCommands, type ConfigPaths } from './ssh-config-lines';
+import type { ResolvedSshConfig, SshConfigResolver } from './ssh-config-resolved';
+import { expandIdentityPath, unexpandedToken } from './ssh-identity';
+import { OpenSshResolver } from './ssh-g-resolver';
 
-type Computed = Record<string, string | string[]>;
-
-const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
-
-function hostAliases(config: SSHConfig): string[] {
-  const aliases: string[] = [];
-  for (const line of config) {
-    if (!('param' in line) || line.param.toLowerCase() !== 'host') continue;
-    const values = Array.isArray(line.value) ? line.value.map((v) => v.val) : line.value.split(/\s+/);
-    for (const v of values) if (v && !/[*?!]/.test(v)) aliases.push(v);
-  }
-  return [...new Set(aliases)];
+export interface SshConfigImportOptions {
+  /** `builtin` never runs ssh (tests of the fallback); `auto` uses OpenSSH when it can. */
+  resolver?: 'auto' | 'builtin';
+  /** The ssh client to run (default `ssh` on PATH). */
+  ssh?: string;
+  paths?: ConfigPaths;
+  localUser?: string;
 }
 
-/** %d, %u, %h, %r and ~ in IdentityFile, as ssh expands them. */
-function expandTokens(p: string, host: string, user: string): string {
-  return p.replace(/%([duhr%])/g, (_, t: string) => ({ d: os.homedir(), u: os.userInfo().username, h: host, r: user, '%': '%' })[t] ?? '');
-}
-
-export function defaultAuth(env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {
+export function defaultAuth(env: NodeJS.ProcessEnv = process.env, home = os.homedir()): Record<string, unknown> {
   if (env.SSH_AUTH_SOCK) return { kind: 'agent' };
   for (const name of ['id_ed25519', 'id_ecdsa', 'id_rsa']) {
-    if (existsSync(path.join(os.homedir(), '.ssh', name))) return { kind: 'key', keyPath: `~/.ssh/${name}` };
+    if (existsSync(path.join(home, '.ssh', name))) return { kind: 'key', keyPath: `~/.ssh/${name}` };
   }
   return { kind: 'key', keyPath: '~/.ssh/id_ed25519' };
 }
 
-/** `[user@]host[:port]` or `ssh://[user@]host[:port]`, with host possibly another alias. */
-function resolveJump(spec: string, config: SSHConfig): { address: string; port: number; user?: string } | string {
-  if (spec.includes(',')) return 'ProxyJump with more than one hop is not supported (only one hop)';
+/** Picks OpenSSH unless it is missing or the config would make `ssh -G` run a command. */
+export async function pickResolver(file: string, builtin: BuiltinResolver, opts: SshConfigImportOptions): Promise<SshConfigResolver & { why?: string }> {
+  if (opts.resolver === 'builtin') return builtin;
+  const exec = runsCommands(await builtin.read());
+  if (exec) return Object.assign(builtin, { why: `${exec.file} line ${exec.line} has Match exec, which ssh -G would run` });
+  const version = await OpenSshResolver.version(opts.ssh);
+  if (!version) return Object.assign(builtin, { why: 'no OpenSSH client (ssh) is installed here' });
+  return new OpenSshResolver(file, opts.ssh, version);
+}
+
+interface Jump {
+  address: string;
+  port: number;
+  user?: string;
+  auth?: Record<string, unknown>;
+}
+
+/** `[user@]host[:port]` (or ssh://…), the host possibly another alias resolved through the config. */
+async function resolveJump(spec: string, resolver: SshConfigResolver, hostKeys: string[], ctx: { home: string; localUser: string }): Promise<Jump | string> {
+  const hops = spec.split(',');
+  if (hops.length > 1) return `ProxyJump with ${hops.length} hops (${spec}) cannot be carried over: more than one hop is not supported (only one hop)`;
   const m = /^(?:ssh:\/\/)?(?:([^@]+)@)?(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(spec.trim());
   if (!m) return `ProxyJump "${spec}" is not understood`;
   const alias = m[2].replace(/^\[|\]$/g, '');
-  const c = config.compute(alias) as Computed;
-  return { address: first(c.HostName) ?? alias, port: Number(m[3] ?? first(c.Port) ?? 22), user: m[1] ?? first(c.User) };
+  const r = await resolver.resolve(alias);
+  const jump: Jump = { address: r.hostname, port: Number(m[3] ?? r.port), user: m[1] ?? r.user };
+  // The jump host gets its own keys when the config names other ones for it.
+  const keys = r.identityFilesSet ? r.identityFiles.map((f) => expandIdentityPath(f, { ...ctx, hostname: r.hostname, alias, user: jump.user!, port: jump.port })) : [];
+  if (keys.length && keys.join('\n') !== hostKeys.join('\n')) jump.auth = { kind: 'key', keyPath: keys[0], ...(keys.length > 1 ? { moreKeyPaths: keys.slice(1) } : {}) };
+  return jump;
 }
 
-export function candidateFromSsh(alias: string, config: SSHConfig, env: NodeJS.ProcessEnv = process.env): { candidate?: ImportCandidate; skipped?: string } {
-  const c = config.compute(alias) as Computed;
-  const address = first(c.HostName) ?? alias;
-  const user = first(c.User) ?? os.userInfo().username;
-  const identity = first(c.IdentityFile);
+export async function candidateFromResolved(
+  alias: string,
+  r: ResolvedSshConfig,
+  resolver: SshConfigResolver,
+  opts: { env: NodeJS.ProcessEnv; home: string; localUser: string },
+): Promise<{ candidate?: ImportCandidate; skipped?: string }> {
+  const ctx = { home: opts.home, localUser: opts.localUser, hostname: r.hostname, alias, user: r.user, port: r.port };
+  const keys = r.identityFilesSet ? r.identityFiles.map((f) => expandIdentityPath(f, ctx)) : [];
   const input: Record<string, unknown> = {
     name: alias,
-    address: expandTokens(address, alias, user),
-    port: Number(first(c.Port) ?? 22),
-    user,
-    auth: identity ? { kind: 'key', keyPath: expandTokens(identity, address, user) } : defaultAuth(env),
+    address: r.hostname,
+    port: r.port,
+    user: r.user,
+    auth: keys.length ? { kind: 'key', keyPath: keys[0], ...(keys.length > 1 ? { moreKeyPaths: keys.slice(1) } : {}) } : defaultAuth(opts.env, opts.home),
   };
-  let note: string | undefined;
-  const jump = first(c.ProxyJump);
-  if (jump && jump.toLowerCase() !== 'none') {
-    const hop = resolveJump(jump, config);
-    if (typeof hop === 'string') return { skipped: `${alias}: ${hop}` };
-    input.proxyJump = hop;
+  const notes: string[] = [];
+  const token = r.identityFiles.map(unexpandedToken).find(Boolean);
+  if (r.identityFilesSet && token) notes.push(`the IdentityFile token ${token} is not expanded`);
+  if (r.proxyJump) {
+    const jump = await resolveJump(r.proxyJump, resolver, keys, opts);
+    if (typeof jump === 'string') return { skipped: `${alias}: ${jump}` };
+    input.proxyJump = jump;
   }
-  if (first(c.ProxyCommand)) note = 'ProxyCommand is not supported; the host is reached directly';
+  if (r.proxyCommand) notes.push(`ProxyCommand (${r.proxyCommand}) is not carried over: Archipelago connects directly`);
+  if (r.certificateFiles.length) notes.push(`CertificateFile ${r.certificateFiles.join(', ')} is not carried over: the key is offered without its certificate`);
   const valid = hostAddInput.safeParse(input);
   if (!valid.success) return { skipped: `${alias}: ${valid.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` };
-  return { candidate: { source: 'ssh-config', label: alias, add: { kind: 'ssh', input }, note } };
+  return { candidate: { source: 'ssh-config', label: alias, add: { kind: 'ssh', input }, note: notes.length ? notes.join('; ') : undefined, resolved: r } };
 }
 
-export async function sshConfigCandidates(file: string, env: NodeJS.ProcessEnv = process.env): Promise<ImportSource> {
-  let text: string;
+export async function sshConfigCandidates(file: string, env: NodeJS.ProcessEnv = process.env, opts: SshConfigImportOptions = {}): Promise<ImportSource> {
+  const paths = opts.paths ?? userConfigPaths();
+  const localUser = opts.localUser ?? os.userInfo().username;
+  const builtin = new BuiltinResolver(file, paths, localUser);
+  let aliases: string[];
   try {
-    text = await readFile(file, 'utf8');
+    aliases = hostAliases(await builtin.read());
   } catch (err) {
-    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-    return { path: file, found: false, candidates: [], skipped: [], error: missing ? undefined : (err as Error).message };
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { path: file, found: false, candidates: [], skipped: [], error: undefined };
+    return { path: file, found: true, candidates: [], skipped: [], error: code ? (err as Error).message : `cannot parse: ${(err as Error).message}` };
   }
-  try {
-    const config = SSHConfig.parse(text);
-    const out: ImportSource = { path: file, found: true, candidates: [], skipped: [] };
-    for (const alias of hostAliases(config)) {
-      const { candidate, skipped } = candidateFromSsh(alias, config, env);
-      if (candidate) out.candidates.push(candidate);
-      if (skipped) out.skipped.push(skipped);
-    }
-    return out;
-  } catch (err) {
-    return { path: file, found: true, candidates: [], skipped: [], error: `cannot parse: ${(err as Error).message}` };
+  const resolver = await pickResolver(file, builtin, opts);
+  const out: ImportSource = { path: file, found: true, candidates: [], skipped: [], resolver: { name: resolver.name, description: resolver.description, why: resolver.why } };
+  const limit = pLimit(4);
+  const results = await Promise.all(
+    aliases.map((alias) =>
+      limit(async () => {
+        try {
+          return await candidateFromResolved(alias, await resolver.resolve(alias), resolver, { env, home: paths.home, localUser });
+        } catch (err) {
+          return { skipped: `${alias}: ${(err as Error).message}` };
+        }
+      }),
+    ),
+  );
+  for (const { candidate, skipped } of results) {
+    if (candidate) out.candidates.push(candidate);
+    if (skipped) out.skipped.push(skipped);
   }
+  return out;
 }

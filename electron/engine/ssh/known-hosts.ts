@@ -1,113 +1,107 @@
-// Host keys checked as OpenSSH does: the user's known_hosts files (plain, wildcard and hashed
-// `|1|salt|hash` entries, `@revoked` keys) read-only, plus the app's own file, where keys the
-// user trusted in Archipelago are written. Nothing is ever trusted without the user's word.
-import { createHmac } from 'node:crypto';
+// Host keys checked as OpenSSH does: the system-wide files (/etc/ssh/ssh_known_hosts) and the
+// user's (~/.ssh/known_hosts) read-only, plus the app's own file, where keys the user trusted in
+// Archipelago are written (0600, hashed names). Nothing is ever trusted without the user's word.
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../store/atomic-file';
-import { keyType } from './host-key';
+import { fingerprint, keyType } from './host-key';
+import { hashedName, hostPattern, hostsFieldMatches, readKnownHosts, type KnownHostsEntry } from './known-hosts-file';
+
+export { hostPattern, hostsFieldMatches, parseKnownHosts } from './known-hosts-file';
+
+/** A key already recorded for the host, as the UI names it. */
+export interface KnownKey {
+  type: string;
+  fingerprint: string;
+  file: string;
+  line: number;
+}
 
 export type HostKeyVerdict =
   | { verdict: 'known'; file: string }
-  | { verdict: 'unknown' }
-  | { verdict: 'changed'; file: string; line: number }
+  /** Nothing recorded; a `@cert-authority` line covering the host is named (ssh2 cannot check host certificates). */
+  | { verdict: 'unknown'; certAuthority?: KnownKey }
+  /** Another key of the same type is recorded: OpenSSH's "REMOTE HOST IDENTIFICATION HAS CHANGED". */
+  | { verdict: 'changed'; file: string; line: number; known: KnownKey }
+  /** Only keys of other types are recorded: OpenSSH warns, and so must we (a MITM offering another type). */
+  | { verdict: 'other-type'; file: string; line: number; known: KnownKey[] }
   | { verdict: 'revoked'; file: string; line: number };
 
-interface Entry {
-  file: string;
-  line: number;
-  marker: '' | '@revoked' | '@cert-authority';
-  hosts: string;
-  type: string;
-  key: string;
-}
+export const SYSTEM_KNOWN_HOSTS = ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'];
 
-/** The name OpenSSH looks up: `host` on port 22, `[host]:port` elsewhere. */
-export function hostPattern(address: string, port: number): string {
-  return port === 22 ? address : `[${address}]:${port}`;
-}
-
-function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, 'i');
-}
-
-/** Does a known_hosts host field (comma list, `!negations`, wildcards or one hashed name) match? */
-export function hostsFieldMatches(field: string, name: string): boolean {
-  if (field.startsWith('|1|')) {
-    const [, , salt, hash] = field.split('|');
-    if (!salt || !hash) return false;
-    return createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64') === hash;
-  }
-  let matched = false;
-  for (const pattern of field.split(',')) {
-    if (pattern.startsWith('!')) {
-      if (globToRegExp(pattern.slice(1)).test(name)) return false;
-    } else if (globToRegExp(pattern).test(name)) matched = true;
-  }
-  return matched;
-}
-
-export function parseKnownHosts(text: string, file: string): Entry[] {
-  const entries: Entry[] = [];
-  text.split('\n').forEach((raw, i) => {
-    const line = raw.trim();
-    if (!line || line.startsWith('#')) return;
-    const fields = line.split(/\s+/);
-    const marker = fields[0].startsWith('@') ? (fields.shift() as Entry['marker']) : '';
-    const [hosts, type, key] = fields;
-    if (hosts && type && key) entries.push({ file, line: i + 1, marker, hosts, type, key });
-  });
-  return entries;
-}
-
-async function readEntries(file: string): Promise<Entry[]> {
-  try {
-    return parseKnownHosts(await readFile(file, 'utf8'), file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
-}
+const knownKey = (e: KnownHostsEntry): KnownKey => ({ type: e.type, fingerprint: fingerprint(Buffer.from(e.key, 'base64')), file: e.file, line: e.line });
 
 export class KnownHosts {
   /**
    * @param appFile Archipelago's own known-hosts file, the only one it writes.
    * @param userFiles OpenSSH's files (usually ~/.ssh/known_hosts), read and never changed.
+   * @param systemFiles The machine's files (GlobalKnownHostsFile), read and never changed.
    */
   constructor(
     readonly appFile: string,
     readonly userFiles: string[],
+    readonly systemFiles: string[] = SYSTEM_KNOWN_HOSTS,
   ) {}
 
-  async check(address: string, port: number, blob: Buffer): Promise<HostKeyVerdict> {
+  private async entriesFor(address: string, port: number): Promise<KnownHostsEntry[]> {
     const name = hostPattern(address, port);
+    const all = (await Promise.all([...this.systemFiles, ...this.userFiles, this.appFile].map(readKnownHosts))).flat();
+    return all.filter((e) => hostsFieldMatches(e.hosts, name));
+  }
+
+  async check(address: string, port: number, blob: Buffer): Promise<HostKeyVerdict> {
     const type = keyType(blob);
     const key = blob.toString('base64');
-    const entries = (await Promise.all([...this.userFiles, this.appFile].map(readEntries))).flat();
-    const mine = entries.filter((e) => hostsFieldMatches(e.hosts, name));
+    const mine = await this.entriesFor(address, port);
     const revoked = mine.find((e) => e.marker === '@revoked' && e.key === key);
     if (revoked) return { verdict: 'revoked', file: revoked.file, line: revoked.line };
     const plain = mine.filter((e) => e.marker === '');
     const same = plain.find((e) => e.type === type && e.key === key);
     if (same) return { verdict: 'known', file: same.file };
-    // OpenSSH only cries "changed" for a different key of the same type; another type is new.
-    const other = plain.find((e) => e.type === type);
-    return other ? { verdict: 'changed', file: other.file, line: other.line } : { verdict: 'unknown' };
+    const sameType = plain.find((e) => e.type === type);
+    if (sameType) return { verdict: 'changed', file: sameType.file, line: sameType.line, known: knownKey(sameType) };
+    if (plain.length) return { verdict: 'other-type', file: plain[0].file, line: plain[0].line, known: plain.map(knownKey) };
+    const ca = mine.find((e) => e.marker === '@cert-authority');
+    return ca ? { verdict: 'unknown', certAuthority: knownKey(ca) } : { verdict: 'unknown' };
   }
 
-  async trust(address: string, port: number, blob: Buffer): Promise<void> {
-    const lines = (await readFile(this.appFile, 'utf8').catch(() => '')).split('\n').filter((l) => l.trim());
-    lines.push(`${hostPattern(address, port)} ${keyType(blob)} ${blob.toString('base64')}`);
-    await writeFileAtomic(this.appFile, `${lines.join('\n')}\n`, 0o644);
+  /** Key types recorded for the host, in file order: offered first when negotiating, as OpenSSH does. */
+  async knownTypes(address: string, port: number): Promise<string[]> {
+    const plain = (await this.entriesFor(address, port)).filter((e) => e.marker === '');
+    return [...new Set(plain.map((e) => e.type))];
+  }
+
+  /**
+   * Records a key the user trusted. `replace` first drops the app's other keys for the host
+   * (the user confirmed the old one was retired).
+   */
+  async trust(address: string, port: number, blob: Buffer, opts: { replace?: boolean } = {}): Promise<void> {
+    const name = hostPattern(address, port);
+    let lines = await this.appLines();
+    if (opts.replace) lines = lines.filter((l) => !hostsFieldMatches(l.split(/\s+/)[0], name));
+    lines.push(`${hashedName(name)} ${keyType(blob)} ${blob.toString('base64')}`);
+    await this.writeApp(lines);
   }
 
   /** Removes the app's entries for a host (OpenSSH's files are the user's to edit). Returns how many. */
   async forget(address: string, port: number): Promise<number> {
     const name = hostPattern(address, port);
-    const text = await readFile(this.appFile, 'utf8').catch(() => '');
-    const lines = text.split('\n').filter((l) => l.trim());
+    const lines = await this.appLines();
     const kept = lines.filter((l) => !hostsFieldMatches(l.split(/\s+/)[0], name));
-    if (kept.length !== lines.length) await writeFileAtomic(this.appFile, kept.length ? `${kept.join('\n')}\n` : '', 0o644);
+    if (kept.length !== lines.length) await this.writeApp(kept);
     return lines.length - kept.length;
+  }
+
+  private async appLines(): Promise<string[]> {
+    const text = await readFile(this.appFile, 'utf8').catch(() => '');
+    return text.split('\n').filter((l) => l.trim());
+  }
+
+  /** Written 0600, and any plain name left by an older version is hashed on the way. */
+  private async writeApp(lines: string[]): Promise<void> {
+    const hashed = lines.map((l) => {
+      const [hosts, ...rest] = l.split(/\s+/);
+      return hosts.startsWith('|1|') || hosts.startsWith('@') || /[*?,!]/.test(hosts) ? l : [hashedName(hosts), ...rest].join(' ');
+    });
+    await writeFileAtomic(this.appFile, hashed.length ? `${hashed.join('\n')}\n` : '', 0o600);
   }
 }

@@ -2,22 +2,25 @@
 // verifying every hop's host key, and reports each step (TCP, SSH, auth) as it passes.
 // Every way it can fail becomes an ApiError with a status the UI understands and a next step.
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import type { Duplex } from 'node:stream';
-import { readFile } from 'node:fs/promises';
-import ssh2, { type Client as SshClient, type ConnectConfig } from 'ssh2';
+import ssh2, { type Client as SshClient } from 'ssh2';
 import { ApiError } from '../../shared/errors';
 import type { TestStep, TestStepName } from '../../shared/model';
-import { jumpEndpoint, type SshHostRecord, type StoredAuth } from '../hosts/host-record';
+import { jumpAuth, jumpEndpoint, type SshHostRecord, type StoredAuth } from '../hosts/host-record';
 import { fingerprint, keyType } from './host-key';
+import { hostKeyAlgorithms } from './host-key-algorithms';
 import { HostKeyError } from './host-key-error';
 import type { KnownHosts } from './known-hosts';
+import { authHandler, authPlan, type AuthPlan } from './ssh-auth';
+
+export { expandHome } from './ssh-auth';
 
 export interface ConnectOptions {
   knownHosts: KnownHosts;
   /** The host's password or key passphrase, if its auth needs one. */
   secret?: string;
+  /** The jump hop's own password or passphrase (never the host's password). */
+  jumpSecret?: string;
   timeoutMs?: number;
   /** For the TCP connect alone (default timeoutMs): short when retrying a host that went away. */
   connectTimeoutMs?: number;
@@ -39,12 +42,8 @@ interface Endpoint {
 }
 
 // ssh2 is CommonJS: under Node's ESM loader only its default export is reliable.
-const { Client, utils } = ssh2;
+const { Client } = ssh2;
 type Client = SshClient;
-
-export function expandHome(p: string): string {
-  return p === '~' || p.startsWith('~/') ? path.join(os.homedir(), p.slice(1)) : p;
-}
 
 class Steps {
   private started = performance.now();
@@ -56,53 +55,6 @@ class Steps {
   fail(step: TestStepName, err: unknown): never {
     this.onStep?.({ step, ok: false, ms: Math.round(performance.now() - this.started), detail: err instanceof Error ? err.message : String(err) });
     throw err;
-  }
-}
-
-/** Reads and decrypts the key first, so a wrong path or passphrase is named before any network. */
-async function privateKeyOptions(auth: Extract<StoredAuth, { kind: 'key' }>, secret: string | undefined): Promise<Partial<ConnectConfig>> {
-  const file = expandHome(auth.keyPath);
-  let data: Buffer;
-  try {
-    data = await readFile(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new ApiError('auth-failed', `cannot read the private key ${file} (${code})`, {
-      field: 'auth.keyPath',
-      hint: code === 'ENOENT' ? 'Check the path; keys usually live in ~/.ssh/.' : 'Check that this user may read the file.',
-    });
-  }
-  const parsed = utils.parseKey(data, secret);
-  if (parsed instanceof Error) {
-    const encrypted = /encrypted|passphrase/i.test(parsed.message);
-    if (encrypted && !secret) {
-      throw new ApiError('auth-failed', `the private key ${file} is protected by a passphrase`, { field: 'auth.passphrase', hint: 'Edit the host and enter the key’s passphrase.' });
-    }
-    throw new ApiError('auth-failed', encrypted ? `the passphrase for ${file} is wrong` : `${file} is not a private key ssh can use (${parsed.message})`, {
-      field: encrypted ? 'auth.passphrase' : 'auth.keyPath',
-      hint: encrypted ? 'Edit the host and enter the passphrase again.' : 'Point to the private key (not the .pub file).',
-    });
-  }
-  return { privateKey: data, passphrase: secret };
-}
-
-async function authOptions(auth: StoredAuth, secret: string | undefined): Promise<Partial<ConnectConfig>> {
-  switch (auth.kind) {
-    case 'key':
-      return privateKeyOptions(auth, secret);
-    case 'agent': {
-      const agent = auth.socketPath ?? process.env.SSH_AUTH_SOCK;
-      if (!agent) throw new ApiError('auth-failed', 'no ssh-agent to ask: SSH_AUTH_SOCK is not set where Archipelago runs', { hint: 'Start ssh-agent and ssh-add your key before starting Archipelago, or use a key file.' });
-      return { agent: expandHome(agent) };
-    }
-    case 'password':
-      if (!secret) {
-        throw new ApiError('auth-failed', 'this host logs in with a password, and Archipelago does not have it', {
-          field: 'auth.password',
-          hint: 'Edit the host and enter the password. In browser mode passwords are kept in memory only, so they are asked again after a restart.',
-        });
-      }
-      return { password: secret, tryKeyboard: true };
   }
 }
 
@@ -141,20 +93,25 @@ function forwardThrough(jump: Client, ep: Endpoint): Promise<Duplex> {
   });
 }
 
-function authFailure(ep: Endpoint, auth: StoredAuth): ApiError {
-  const who = `${ep.user}@${ep.address}`;
+function authFailure(ep: Endpoint, auth: StoredAuth, field: string): ApiError {
+  const who = `${ep.user}@${ep.address}${ep.hop === 'jump' ? ' (the jump host)' : ''}`;
   switch (auth.kind) {
-    case 'key':
-      return new ApiError('auth-failed', `${who} refused the key ${auth.keyPath}`, { hint: `Add the public key to ~${ep.user}/.ssh/authorized_keys on the host, or check the user name.` });
+    case 'key': {
+      const keys = [auth.keyPath, ...(auth.moreKeyPaths ?? [])];
+      return new ApiError('auth-failed', `${who} refused ${keys.length > 1 ? `every key (${keys.join(', ')})` : `the key ${auth.keyPath}`}`, { hint: `Add the public key to ~${ep.user}/.ssh/authorized_keys on the host, or check the user name.` });
+    }
     case 'agent':
       return new ApiError('auth-failed', `${who} refused every key the ssh-agent offered`, { hint: 'ssh-add the right key, or check the user name.' });
     case 'password':
-      return new ApiError('auth-failed', `${who} refused the password`, { field: 'auth.password', hint: 'Check the password and the user name, and that the host allows password login (PasswordAuthentication).' });
+      return new ApiError('auth-failed', `${who} refused the password`, { field: `${field}.password`, hint: 'Check the password and the user name, and that the host allows password login (PasswordAuthentication).' });
   }
 }
 
-async function connectHop(ep: Endpoint, sock: Duplex, auth: Partial<ConnectConfig>, storedAuth: StoredAuth, opts: ConnectOptions, steps: Steps): Promise<Client> {
+async function connectHop(ep: Endpoint, sock: Duplex, plan: AuthPlan, storedAuth: StoredAuth, opts: ConnectOptions, steps: Steps): Promise<Client> {
   const client = new Client();
+  // Known key types first, as OpenSSH orders HostKeyAlgorithms: a host known by its ed25519 key
+  // is asked for that key, so a different type shows up only when the server offers nothing else.
+  const serverHostKey = hostKeyAlgorithms(await opts.knownHosts.knownTypes(ep.address, ep.port).catch(() => []));
   let keyProblem: Error | null = null;
   return new Promise<Client>((resolve, reject) => {
     let handshook = false;
@@ -166,15 +123,11 @@ async function connectHop(ep: Endpoint, sock: Duplex, auth: Partial<ConnectConfi
       steps.pass('auth', `logged in as ${ep.user}${ep.hop === 'jump' ? ' on the jump host' : ''}`);
       resolve(client);
     });
-    client.on('keyboard-interactive', (_name, _instr, _lang, prompts, finish) => {
-      // Servers that only offer keyboard-interactive ask for the password this way.
-      finish(prompts.map(() => (auth.password as string | undefined) ?? ''));
-    });
     client.once('error', (err: Error & { level?: string }) => {
       sock.destroy();
       let mapped: Error;
       if (keyProblem) mapped = keyProblem;
-      else if (err.level === 'client-authentication') mapped = authFailure(ep, storedAuth);
+      else if (err.level === 'client-authentication') mapped = authFailure(ep, storedAuth, plan.field);
       else if (err.level === 'client-timeout') mapped = new ApiError('unreachable', `SSH ${handshook ? 'login' : 'handshake'} with ${ep.address}:${ep.port} timed out`, { hint: handshook ? 'The server took too long to accept the login.' : 'Is it an SSH server on that port?' });
       else mapped = new ApiError('unreachable', `SSH to ${ep.address}:${ep.port} failed: ${err.message}`);
       try {
@@ -187,7 +140,8 @@ async function connectHop(ep: Endpoint, sock: Duplex, auth: Partial<ConnectConfi
     client.connect({
       sock: sock as net.Socket,
       username: ep.user,
-      ...auth,
+      authHandler: authHandler(plan, ep.user),
+      algorithms: { serverHostKey },
       readyTimeout: opts.timeoutMs ?? 10_000,
       // A silent link (cable out, host frozen) is declared dead after ~3 s × 2 unanswered
       // keep-alives, which fails the calls waiting on it instead of leaving them hanging.
@@ -214,14 +168,24 @@ export async function connectSsh(host: SshHostRecord, opts: ConnectOptions): Pro
   const steps = new Steps(opts.onStep);
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const connectMs = opts.connectTimeoutMs ?? timeoutMs;
-  const auth = await authOptions(host.auth, opts.secret);
+  const plan = await authPlan(host.auth, opts.secret);
   const target: Endpoint = { address: host.address, port: host.port, user: host.user, hop: 'host' };
   const jumpEp = jumpEndpoint(host);
   let jump: Client | undefined;
   let sock: Duplex;
   if (jumpEp) {
+    // The jump host gets its own login, never the target's password.
+    const viaAuth = jumpAuth(host);
+    if (!viaAuth) {
+      throw new ApiError('auth-failed', `the jump host ${jumpEp.address} needs its own login: ${host.name} logs in with a password, which is never sent to the jump host`, {
+        field: 'proxyJump.auth',
+        hint: 'Edit the host and give the jump host a key, the agent, or its own password.',
+      });
+    }
+    const jumpSecret = host.proxyJump?.auth ? opts.jumpSecret : opts.secret;
+    const jumpPlan = await authPlan(viaAuth, jumpSecret, 'proxyJump.auth');
     const jumpSock = await openTcp({ ...jumpEp, hop: 'jump' }, connectMs).catch((e) => steps.fail('tcp', e));
-    jump = await connectHop({ ...jumpEp, hop: 'jump' }, jumpSock, auth, host.auth, opts, steps);
+    jump = await connectHop({ ...jumpEp, hop: 'jump' }, jumpSock, jumpPlan, viaAuth, opts, steps);
     sock = await forwardThrough(jump, target).catch((e) => {
       jump?.end();
       return steps.fail('tcp', e);
@@ -233,7 +197,7 @@ export async function connectSsh(host: SshHostRecord, opts: ConnectOptions): Pro
   }
   let client: Client;
   try {
-    client = await connectHop(target, sock, auth, host.auth, opts, steps);
+    client = await connectHop(target, sock, plan, host.auth, opts, steps);
   } catch (err) {
     jump?.end();
     throw err;

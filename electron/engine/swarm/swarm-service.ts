@@ -94,7 +94,7 @@ export class SwarmService {
       await session.run((d) =>
         d.swarmJoin({ ListenAddr: '0.0.0.0:2377', AdvertiseAddr: advertiseAddr, RemoteAddrs: manager.addrs, JoinToken: join.role === 'manager' ? manager.tokens.Manager : manager.tokens.Worker }),
       );
-      const token: CliArg = { raw: `"$(${dockerCommand(manager.host, ['swarm', 'join-token', '-q', join.role]).text})"` };
+      const token: CliArg = { output: { host: manager.host, args: ['swarm', 'join-token', '-q', join.role] } };
       base.commands = [dockerCommand(host, ['swarm', 'join', '--token', token, ...(advertiseAddr ? ['--advertise-addr', advertiseAddr] : []), manager.addrs[0]])];
       const message = `${host.name} joined the swarm as a ${join.role}`;
       this.progress('swarm:join', host.id, 'done', message);

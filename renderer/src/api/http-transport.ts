@@ -6,12 +6,23 @@ import type { AppEvent } from '../../../electron/shared/events';
 
 const TOKEN_KEY = 'archipelago.token';
 
-/** Moves `#token=…` from the address bar into session storage, before the router reads the hash. */
-export function takeTokenFromUrl(): void {
-  const m = /^#token=([A-Za-z0-9_-]+)/.exec(window.location.hash);
-  if (!m) return;
-  sessionStorage.setItem(TOKEN_KEY, m[1]);
+/**
+ * Moves `#token=…` from the address bar into session storage, or exchanges a one-time `#code=…`
+ * (what the server opens the browser with) for a session token; before the router reads the hash.
+ */
+export async function takeTokenFromUrl(): Promise<void> {
+  const token = /^#token=([A-Za-z0-9_-]+)/.exec(window.location.hash);
+  const code = /^#code=([A-Za-z0-9_-]+)/.exec(window.location.hash);
+  if (!token && !code) return;
   window.history.replaceState(null, '', `${window.location.pathname}#/`);
+  if (token) return sessionStorage.setItem(TOKEN_KEY, token[1]);
+  try {
+    const res = await fetch('/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code: code![1] }) });
+    const body = (await res.json()) as { ok: boolean; result?: { token: string } };
+    if (body.ok && body.result) sessionStorage.setItem(TOKEN_KEY, body.result.token);
+  } catch {
+    // The calls that follow fail with 401 and say to use the printed link.
+  }
 }
 
 export function createHttpTransport(): Bridge {

@@ -65,7 +65,7 @@ export const useHostsStore = defineStore('hosts', () => {
         tests.value[id] = result;
         return result;
       }),
-    trust: async (id: string, fingerprint: string) => remember(await api.call('hosts:trust', { id, fingerprint })),
+    trust: async (id: string, fingerprint: string, retiredFingerprint?: string) => remember(await api.call('hosts:trust', { id, fingerprint, ...(retiredFingerprint ? { retiredFingerprint } : {}) })),
     forgetHostKey: (id: string) => api.call('hosts:forgetHostKey', { id }),
     importCandidates: () => api.call('hosts:importCandidates', {}),
   };
