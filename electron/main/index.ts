@@ -30,6 +30,11 @@ async function start(): Promise<void> {
     if (!win.isDestroyed()) win.webContents.send(EVENT_CHANNEL, event);
   });
   win.on('closed', unsubscribe);
+  // A page that (re)loads starts from the whole model; deltas follow.
+  win.webContents.on('did-finish-load', () => {
+    const model = engine?.cluster.current();
+    if (model && !win.isDestroyed()) win.webContents.send(EVENT_CHANNEL, { name: 'cluster:changed', payload: { seq: model.seq, model } });
+  });
   win.once('ready-to-show', () => win.show());
   loadApp(win, OUT_DIR);
 }

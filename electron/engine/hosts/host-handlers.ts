@@ -59,7 +59,7 @@ export class HostService {
     return s;
   }
 
-  /** Called after any host's connection status changes (the cluster model listens). */
+  /** Called after any host's connection status changes, or the inventory does (the cluster model listens). */
   onStatusChange(listener: () => void): void {
     this.statusListeners.push(listener);
   }
@@ -94,6 +94,8 @@ export class HostService {
 
   private announce(): void {
     this.deps.emit('hosts:changed', { hosts: this.deps.inventory.list().map((h) => this.view(h)) });
+    // The inventory itself changed (a host added, renamed, removed): the cluster model follows.
+    for (const l of this.statusListeners) l();
   }
 
   private async storeSecret(id: string, secret: string | null | undefined): Promise<void> {

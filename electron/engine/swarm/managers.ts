@@ -3,6 +3,7 @@ import type Docker from 'dockerode';
 import { ApiError } from '../../shared/errors';
 import type { HostService } from '../hosts/host-handlers';
 import type { HostSession } from '../hosts/host-session';
+import type { ClusterReader } from '../cluster/cluster-reader';
 
 export type Info = Awaited<ReturnType<Docker['info']>>;
 
@@ -21,6 +22,20 @@ export async function pickManager(hosts: HostService): Promise<{ session: HostSe
     throw new ApiError('conflict', 'no reachable swarm manager among the connected hosts', { hint: 'Create a swarm on the Cluster page first, or reconnect a manager host.' });
   }
   return managers[0];
+}
+
+/**
+ * A manager of the given swarm (default: the first), known from the live model's node state
+ * without asking any host; when the model knows none, the hosts are asked (pickManager), which
+ * also says why there is none.
+ */
+export async function managerFor(hosts: HostService, cluster: Pick<ClusterReader, 'manager'>, swarmId?: string): Promise<HostSession> {
+  const known = cluster.manager(swarmId);
+  if (known) return known;
+  if (swarmId) {
+    throw new ApiError('unreachable', `swarm ${swarmId.slice(0, 12)} has no reachable manager among the connected hosts`, { hint: 'Reconnect one of its manager hosts on the Hosts page.' });
+  }
+  return (await pickManager(hosts)).session;
 }
 
 /** dockerode's update/remove return promises without a callback; its typings only know the callback form. */

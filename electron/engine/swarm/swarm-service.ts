@@ -13,7 +13,8 @@ import type { HostService } from '../hosts/host-handlers';
 import type { HostSession } from '../hosts/host-session';
 import { dockerCommand, type CliArg } from './cli-equivalent';
 import { hostAddresses } from './host-addresses';
-import { pickManager, promised, type Info } from './managers';
+import type { ClusterReader } from '../cluster/cluster-reader';
+import { managerFor, promised, type Info } from './managers';
 
 type SwarmMethods = Pick<Handlers, 'hosts:addresses' | 'swarm:init' | 'swarm:join' | 'swarm:leave' | 'swarm:rotateTokens' | 'nodes:update' | 'nodes:remove'>;
 
@@ -26,14 +27,17 @@ export class SwarmService {
     private readonly emit: EventSink,
     /** Runs a change so the cluster model pauses during it and catches up right after. */
     private readonly changing: <T>(operation: () => Promise<T>) => Promise<T>,
+    private readonly cluster: Pick<ClusterReader, 'model' | 'manager'>,
   ) {}
 
   private info(session: HostSession): Promise<Info> {
     return session.run((d) => d.info());
   }
 
-  manager(): ReturnType<typeof pickManager> {
-    return pickManager(this.hosts);
+  /** A manager of the swarm this node is in (the first swarm when the model does not know the node). */
+  private async managerOfNode(nodeId?: string): Promise<HostSession> {
+    const swarmId = nodeId ? (await this.cluster.model()).nodes.find((n) => n.id === nodeId)?.swarmId : undefined;
+    return managerFor(this.hosts, this.cluster, swarmId);
   }
 
   private progress(operation: string, hostId: string, phase: 'preflight' | 'working' | 'done' | 'failed', message: string): void {
@@ -157,7 +161,7 @@ export class SwarmService {
     },
 
     'swarm:rotateTokens': async ({ worker, manager }) => {
-      const { session } = await this.manager();
+      const session = await this.managerOfNode();
       const swarm = await session.run((d) => d.swarmInspect());
       await session.run((d) => d.swarmUpdate({ _query: { version: swarm.Version.Index, rotateWorkerToken: worker, rotateManagerToken: manager }, _body: swarm.Spec } as never));
       const commands = [...(worker ? ['worker'] : []), ...(manager ? ['manager'] : [])].map((role) => dockerCommand(session.host, ['swarm', 'join-token', '--rotate', '-q', role]));
@@ -165,7 +169,7 @@ export class SwarmService {
     },
 
     'nodes:update': async ({ nodeId, role, availability, addLabels, removeLabels }) => {
-      const { session } = await this.manager();
+      const session = await this.managerOfNode(nodeId);
       const node = await session.run((d) => d.getNode(nodeId).inspect());
       const spec = { ...node.Spec, Labels: { ...(node.Spec.Labels ?? {}) } };
       const args: CliArg[] = ['node', 'update'];
@@ -192,7 +196,7 @@ export class SwarmService {
     },
 
     'nodes:remove': async ({ nodeId, force }) => {
-      const { session } = await this.manager();
+      const session = await this.managerOfNode(nodeId);
       const node = await session.run((d) => d.getNode(nodeId).inspect());
       if (node.Status?.State !== 'down' && !force) {
         throw new ApiError('conflict', `${node.Description?.Hostname ?? nodeId} is still up`, { hint: 'Make that host leave the swarm first (then remove its node), or confirm to remove it by force.' });

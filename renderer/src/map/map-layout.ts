@@ -23,9 +23,15 @@ export interface IslandData {
   kind: 'island';
   name: string;
   hostId?: string;
+  /** A swarm node no inventory host runs (its id), e.g. a stale one. */
+  nodeId?: string;
   role: string;
   state: string;
   tasks: TaskDot[];
+  /** A leftover node of a host that left this swarm: drawn once, greyed, with Remove node offered. */
+  stale?: boolean;
+  /** The swarm this island is drawn in (none: a host in no swarm). */
+  swarmId?: string;
 }
 export interface NetworkData {
   kind: 'network';
@@ -36,6 +42,7 @@ export interface NetworkData {
   internal: boolean;
   subnet?: string;
   islands: number;
+  swarmId: string;
 }
 export interface ChipData {
   kind: 'chip';
@@ -45,12 +52,20 @@ export interface ChipData {
   replicas: string;
   /** The network this chip sits on; undefined in the tray. */
   networkId?: string;
+  swarmId: string;
 }
 export interface TrayData {
   kind: 'tray';
   count: number;
+  swarmId: string;
 }
-export type MapData = IslandData | NetworkData | ChipData | TrayData;
+/** A swarm's name above its part of the map, when several are drawn side by side. */
+export interface SwarmLabelData {
+  kind: 'swarm';
+  name: string;
+  swarmId: string;
+}
+export type MapData = IslandData | NetworkData | ChipData | TrayData | SwarmLabelData;
 
 /** A stable colour per service, spread around the hue circle. */
 export function serviceColor(id: string): string {
@@ -62,6 +77,24 @@ export function serviceColor(id: string): string {
 /** Above this many bridge-to-island lines the map draws them only for the selected network. */
 export const MAX_EDGES = 120;
 
+/**
+ * What decides where things are on the map: hosts, swarms, nodes without a host, networks and
+ * services with their attachments. Tasks, counts and states are not in it: when only they
+ * change, the map updates its nodes in place instead of laying itself out again.
+ */
+export function topologyKey(model: ClusterModel): string {
+  return JSON.stringify([
+    model.swarms.map((s) => [s.id, s.name]),
+    model.hosts.map((h) => [h.hostId, h.name, h.nodeId, h.swarmId]),
+    model.nodes.filter((n) => !n.hostId).map((n) => [n.id, n.hostname, n.swarmId]),
+    model.networks.map((n) => [n.id, n.name, n.driver, n.ingress, n.swarmId]),
+    model.services.map((s) => [s.id, s.name, s.swarmId, s.networkIds]),
+  ]);
+}
+
+const SWARM_GAP = 120;
+const LABEL_H = 40;
+
 export function layoutMap(model: ClusterModel, focusNetworkId?: string): { nodes: Node<MapData>[]; edges: Edge[] } {
   const nodes: Node<MapData>[] = [];
   const allEdges: Edge[] = [];
@@ -71,71 +104,93 @@ export function layoutMap(model: ClusterModel, focusNetworkId?: string): { nodes
   const tasksByNode = new Map<string, typeof running>();
   const runningByService = new Map<string, number>();
   for (const t of running) {
-    if (t.nodeId) tasksByNode.set(t.nodeId, [...(tasksByNode.get(t.nodeId) ?? []), t]);
+    if (t.nodeId) {
+      const list = tasksByNode.get(t.nodeId);
+      if (list) list.push(t);
+      else tasksByNode.set(t.nodeId, [t]);
+    }
     if (t.state === 'running') runningByService.set(t.serviceId, (runningByService.get(t.serviceId) ?? 0) + 1);
   }
-  const networks = model.networks.filter((n) => !n.ingress && n.driver === 'overlay');
-  const netRows = networks.length + 1; // +1: the tray
-  const islandsTop = netRows * (NET_H + NET_GAP) + 60;
-
-  // Islands: every inventory host, then swarm nodes that have none.
-  const islands = [
-    ...model.hosts.map((h) => ({ key: h.hostId, name: h.name, hostId: h.hostId, nodeId: h.nodeId, state: h.status })),
-    ...model.nodes.filter((n) => !n.hostId).map((n) => ({ key: n.id, name: n.hostname, hostId: undefined, nodeId: n.id, state: n.state })),
-  ];
-  const width = Math.max(1, islands.length) * (ISLAND_W + ISLAND_GAP) - ISLAND_GAP;
+  const nodeById = new Map(model.nodes.map((n) => [n.id, n]));
+  const overlays = model.networks.filter((n) => !n.ingress && n.driver === 'overlay');
+  // Side by side: each swarm (in the model's order), then hosts in no swarm.
+  const groups = [...model.swarms.map((s) => ({ id: s.id, name: s.name })), { id: '', name: 'not in a swarm' }];
+  const several = model.swarms.length > 1;
+  const netRowsMax = Math.max(1, ...model.swarms.map((s) => overlays.filter((n) => n.swarmId === s.id).length + 1));
+  const top = several ? LABEL_H : 0;
+  const islandsTop = top + netRowsMax * (NET_H + NET_GAP) + 60;
   const islandOfNode = new Map<string, string>();
-  islands.forEach((island, i) => {
-    const node = model.nodes.find((n) => n.id === island.nodeId);
-    const tasks = (island.nodeId ? (tasksByNode.get(island.nodeId) ?? []) : []).map((t) => ({ id: t.id, service: services.get(t.serviceId)?.name ?? t.serviceId, color: serviceColor(t.serviceId), state: t.state }));
-    if (island.nodeId) islandOfNode.set(island.nodeId, `island:${island.key}`);
-    const rows = Math.max(1, Math.ceil(tasks.length / DOTS_PER_ROW));
-    nodes.push({
-      id: `island:${island.key}`,
-      type: 'island',
-      position: { x: i * (ISLAND_W + ISLAND_GAP), y: islandsTop },
-      draggable: false,
-      selectable: true,
-      style: { width: `${ISLAND_W}px`, height: `${70 + rows * DOT}px` },
-      // Task lists are plain data the map only reads: no need for Vue to watch each task.
-      data: { kind: 'island', name: island.name, hostId: island.hostId, role: node ? (node.leader ? 'leader' : node.role) : '', state: String(node?.state ?? island.state), tasks: markRaw(tasks) },
-    });
-  });
+  let x0 = 0;
 
-  const reachedBy = new Map<string, Set<string>>();
-  for (const t of running) {
-    const island = t.nodeId ? islandOfNode.get(t.nodeId) : undefined;
-    if (!island) continue;
-    for (const a of t.addresses) {
-      if (!reachedBy.has(a.networkId)) reachedBy.set(a.networkId, new Set());
-      reachedBy.get(a.networkId)!.add(island);
+  for (const group of groups) {
+    // Islands: the group's inventory hosts, then its nodes that have none (stale ones marked).
+    const islands = [
+      ...model.hosts.filter((h) => (h.swarmId ?? '') === group.id).map((h) => ({ key: h.hostId, name: h.name, hostId: h.hostId, nodeId: h.nodeId, state: h.status, stale: false })),
+      ...(group.id ? model.nodes.filter((n) => n.swarmId === group.id && !n.hostId).map((n) => ({ key: n.id, name: n.hostname, hostId: undefined, nodeId: n.id, state: n.state, stale: Boolean(n.stale) })) : []),
+    ];
+    const networks = group.id ? overlays.filter((n) => n.swarmId === group.id) : [];
+    const mine = group.id ? model.services.filter((s) => s.swarmId === group.id) : [];
+    if (!islands.length && !group.id) continue;
+    const width = Math.max(1, islands.length) * (ISLAND_W + ISLAND_GAP) - ISLAND_GAP;
+    if (several && group.id) {
+      nodes.push({ id: `swarm:${group.id}`, type: 'swarm', position: { x: x0, y: 0 }, draggable: false, selectable: false, style: { width: `${width}px`, height: `${LABEL_H - 8}px` }, data: { kind: 'swarm', name: group.name, swarmId: group.id } });
     }
+    islands.forEach((island, i) => {
+      const node = island.nodeId ? nodeById.get(island.nodeId) : undefined;
+      const tasks = (island.nodeId && !island.stale ? (tasksByNode.get(island.nodeId) ?? []) : []).map((t) => ({ id: t.id, service: services.get(t.serviceId)?.name ?? t.serviceId, color: serviceColor(t.serviceId), state: t.state }));
+      if (island.nodeId && !island.stale) islandOfNode.set(island.nodeId, `island:${island.key}`);
+      const rows = Math.max(1, Math.ceil(tasks.length / DOTS_PER_ROW));
+      const state = island.stale ? 'stale' : String(node?.state ?? island.state);
+      nodes.push({
+        id: `island:${island.key}`,
+        type: 'island',
+        position: { x: x0 + i * (ISLAND_W + ISLAND_GAP), y: islandsTop },
+        draggable: false,
+        selectable: true,
+        style: { width: `${ISLAND_W}px`, height: `${70 + rows * DOT}px` },
+        // Task lists are plain data the map only reads: no need for Vue to watch each task.
+        data: { kind: 'island', name: island.name, hostId: island.hostId, nodeId: island.hostId ? undefined : island.nodeId, role: node ? (node.leader ? 'leader' : node.role) : '', state, tasks: markRaw(tasks), ...(island.stale ? { stale: true } : {}), swarmId: group.id || undefined },
+      });
+    });
+    if (!group.id) break;
+
+    const reachedBy = new Map<string, Set<string>>();
+    for (const t of running) {
+      if (t.swarmId !== group.id) continue;
+      const island = t.nodeId ? islandOfNode.get(t.nodeId) : undefined;
+      if (!island) continue;
+      for (const a of t.addresses) {
+        if (!reachedBy.has(a.networkId)) reachedBy.set(a.networkId, new Set());
+        reachedBy.get(a.networkId)!.add(island);
+      }
+    }
+    // Networks: one bridge per overlay; chips of the services on it sit inside.
+    networks.forEach((net, row) => {
+      const onIt = mine.filter((s) => s.networkIds.includes(net.id));
+      const reached = reachedBy.get(net.id) ?? new Set<string>();
+      const id = `net:${net.id}`;
+      nodes.push({
+        id,
+        type: 'network',
+        position: { x: x0, y: top + row * (NET_H + NET_GAP) },
+        draggable: false,
+        style: { width: `${Math.max(width, 160 + onIt.length * (CHIP_W + 8))}px`, height: `${NET_H}px` },
+        data: { kind: 'network', id: net.id, name: net.name, encrypted: net.encrypted, attachable: net.attachable, internal: net.internal, subnet: net.subnets[0]?.subnet, islands: reached.size, swarmId: group.id },
+      });
+      onIt.forEach((s, k) => nodes.push(chip(s, { x: 150 + k * (CHIP_W + 8), y: 18 }, id, net.id)));
+      for (const island of reached) {
+        allEdges.push({ id: `${id}->${island}`, source: id, target: island, type: 'straight', class: net.encrypted ? 'bridge encrypted' : 'bridge', style: { strokeDasharray: net.encrypted ? '6 4' : undefined } });
+      }
+    });
+
+    // The tray: services on no overlay network, ready to be dragged onto one.
+    const loose = mine.filter((s) => !s.networkIds.some((n) => networks.some((x) => x.id === n)));
+    const trayId = several ? `tray:${group.id}` : 'tray';
+    nodes.push({ id: trayId, type: 'tray', position: { x: x0, y: top + networks.length * (NET_H + NET_GAP) }, draggable: false, style: { width: `${Math.max(width, 160 + loose.length * (CHIP_W + 8))}px`, height: `${NET_H}px` }, data: { kind: 'tray', count: loose.length, swarmId: group.id } });
+    loose.forEach((s, k) => nodes.push(chip(s, { x: 150 + k * (CHIP_W + 8), y: 18 }, trayId, undefined)));
+    const widest = Math.max(width, ...networks.map((n) => 160 + mine.filter((s) => s.networkIds.includes(n.id)).length * (CHIP_W + 8)), 160 + loose.length * (CHIP_W + 8));
+    x0 += widest + SWARM_GAP;
   }
-
-  // Networks: one bridge per overlay; chips of the services on it sit inside.
-  networks.forEach((net, row) => {
-    const onIt = model.services.filter((s) => s.networkIds.includes(net.id));
-    const reached = reachedBy.get(net.id) ?? new Set<string>();
-    const id = `net:${net.id}`;
-    nodes.push({
-      id,
-      type: 'network',
-      position: { x: 0, y: row * (NET_H + NET_GAP) },
-      draggable: false,
-      style: { width: `${Math.max(width, 160 + onIt.length * (CHIP_W + 8))}px`, height: `${NET_H}px` },
-      data: { kind: 'network', id: net.id, name: net.name, encrypted: net.encrypted, attachable: net.attachable, internal: net.internal, subnet: net.subnets[0]?.subnet, islands: reached.size },
-    });
-    onIt.forEach((s, k) => nodes.push(chip(s, { x: 150 + k * (CHIP_W + 8), y: 18 }, id, net.id)));
-    for (const island of reached) {
-      allEdges.push({ id: `${id}->${island}`, source: id, target: island, type: 'straight', class: net.encrypted ? 'bridge encrypted' : 'bridge', style: { strokeDasharray: net.encrypted ? '6 4' : undefined } });
-    }
-  });
-
-  // The tray: services on no overlay network, ready to be dragged onto one.
-  const loose = model.services.filter((s) => !s.networkIds.some((n) => networks.some((x) => x.id === n)));
-  const trayId = 'tray';
-  nodes.push({ id: trayId, type: 'tray', position: { x: 0, y: networks.length * (NET_H + NET_GAP) }, draggable: false, style: { width: `${Math.max(width, 160 + loose.length * (CHIP_W + 8))}px`, height: `${NET_H}px` }, data: { kind: 'tray', count: loose.length } });
-  loose.forEach((s, k) => nodes.push(chip(s, { x: 150 + k * (CHIP_W + 8), y: 18 }, trayId, undefined)));
 
   function chip(s: ClusterModel['services'][number], position: { x: number; y: number }, parent: string, networkId: string | undefined): Node<MapData> {
     const up = runningByService.get(s.id) ?? 0;
@@ -146,7 +201,7 @@ export function layoutMap(model: ClusterModel, focusNetworkId?: string): { nodes
       position,
       draggable: true,
       style: { width: `${CHIP_W}px` },
-      data: { kind: 'chip', serviceId: s.id, name: s.name, color: serviceColor(s.id), replicas: s.mode === 'global' ? `global · ${up}` : `${up}/${s.replicas ?? 0}`, networkId },
+      data: { kind: 'chip', serviceId: s.id, name: s.name, color: serviceColor(s.id), replicas: s.mode === 'global' ? `global · ${up}` : `${up}/${s.replicas ?? 0}`, networkId, swarmId: s.swarmId },
     };
   }
   const edges = allEdges.length <= MAX_EDGES ? allEdges : allEdges.filter((e) => e.source === `net:${focusNetworkId}`);
