@@ -16,9 +16,10 @@ export type Filters = Record<string, string[]>;
 
 const STATUS = { 200: true, 400: 'bad parameter', 404: 'no such object', 500: 'server error', 503: 'node is not part of a swarm' } as const;
 
+// docker-modem appends the query only to a path that ends in '?' (and drops the '?' when there is none).
 function get<T>(docker: Docker, path: string, query: Record<string, unknown> = {}): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    docker.modem.dial({ path, method: 'GET', options: query, statusCodes: STATUS }, (err, data) => (err ? reject(err) : resolve(data as T)));
+    docker.modem.dial({ path: `${path}?`, method: 'GET', options: query, statusCodes: STATUS }, (err, data) => (err ? reject(err) : resolve(data as T)));
   });
 }
 
@@ -37,7 +38,7 @@ export const engineApi = {
   /** The engine's event stream (newline-separated JSON), limited to the given filters. */
   events: (d: Docker, filters: Filters) =>
     new Promise<Readable>((resolve, reject) => {
-      d.modem.dial({ path: '/events', method: 'GET', options: withFilters(filters), isStream: true, statusCodes: STATUS }, (err, data) => (err ? reject(err) : resolve(data as Readable)));
+      d.modem.dial({ path: '/events?', method: 'GET', options: withFilters(filters), isStream: true, statusCodes: STATUS }, (err, data) => (err ? reject(err) : resolve(data as Readable)));
     }),
 };
 
