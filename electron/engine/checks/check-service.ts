@@ -11,13 +11,12 @@ import type { ClusterReader } from '../cluster/cluster-reader';
 import type { HostService } from '../hosts/host-handlers';
 import type { HostSession } from '../hosts/host-session';
 import { dockerCommand } from '../swarm/cli-equivalent';
-import { promised } from '../swarm/managers';
+import { engineApi } from '../docker/engine-api';
 import { diagnose } from './diagnosis';
 import { parseProbeOutput, type ProbeGroup, type ProbeOutput } from './probe-script';
 import { runProbe, type ProbeRun } from './probe-runner';
 
 type CheckMethods = Pick<Handlers, 'checks:run' | 'checks:matrix' | 'checks:watch' | 'checks:watchStop'>;
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Probes at once per host: each holds a channel and spawns processes on that node. */
 const PER_HOST = 4;
@@ -229,11 +228,11 @@ export class CheckService {
   private async peers(model: ClusterModel, networkId: string): Promise<{ node: string; peers: string[]; knows?: string[] }[]> {
     return Promise.all(
       this.hosts.connectedSessions().map(async (s: HostSession) => {
-        const n: Any | null = await s.run((d) => promised(d.getNetwork(networkId)).inspect({ verbose: true })).catch(() => null);
-        const knows = n?.Services ? Object.values(n.Services as Record<string, Any>).flatMap((svc) => ((svc.Tasks ?? []) as Any[]).map((t) => String(t.EndpointIP))) : undefined;
+        const n = await s.run((d) => engineApi.network(d, networkId, true)).catch(() => null);
+        const knows = n?.Services ? Object.values(n.Services).flatMap((svc) => (svc.Tasks ?? []).map((t) => String(t.EndpointIP))) : undefined;
         // Named as the pairs name nodes (their hostname), so the diagnosis can match them.
         const node = model.nodes.find((x) => x.hostId === s.host.id)?.hostname ?? s.host.name;
-        return { node, peers: ((n?.Peers ?? []) as Any[]).map((p) => `${p.Name.slice(0, 12)} (${p.IP})`), knows };
+        return { node, peers: (n?.Peers ?? []).map((p) => `${p.Name.slice(0, 12)} (${p.IP})`), knows };
       }),
     );
   }

@@ -212,15 +212,15 @@ export class ClusterCache {
   drain(): ClusterDelta | null {
     const upserts: ClusterUpserts = {};
     const removes: ClusterRemoves = {};
-    let any = Object.keys(this.metaChanged).length > 0;
+    let changed = Object.keys(this.metaChanged).length > 0;
     for (const kind of Object.keys(this.stores) as ClusterKind[]) {
       const d = this.stores[kind].drain();
       if (!d) continue;
-      any = true;
+      changed = true;
       if (d.upserts.length) (upserts as Record<ClusterKind, unknown[]>)[kind] = d.upserts;
       if (d.removes.length) removes[kind] = d.removes;
     }
-    if (!any) return null;
+    if (!changed) return null;
     this.built = null;
     this.seq += 1;
     this.meta = { ...this.meta, updatedAt: new Date().toISOString() };

@@ -55,7 +55,7 @@ export class ConsoleService {
         // A shell that is missing fails at start; probe each with a tiny non-TTY exec first.
         const probe = await session.run(async (d) => {
           const e = await d.getContainer(containerId).exec({ Cmd: [...shell, '-c', 'exit 0'], AttachStdout: true, AttachStderr: true });
-          const s = (await e.start({ hijack: false, stdin: false } as never)) as unknown as NodeJS.ReadableStream;
+          const s: NodeJS.ReadableStream = await e.start({ hijack: false, stdin: false });
           const chunks: Buffer[] = [];
           await new Promise<void>((resolve) => {
             s.on('data', (c: Buffer) => chunks.push(c));
@@ -69,7 +69,7 @@ export class ConsoleService {
           const consoleId = randomUUID();
           const { exec, stream } = await session.run(async (d) => {
             const e = await d.getContainer(containerId).exec({ Cmd: shell, AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: true, Env: ['TERM=xterm-256color'] });
-            const s = (await e.start({ hijack: true, stdin: true, Tty: true } as never)) as unknown as Duplex;
+            const s: Duplex = await e.start({ hijack: true, stdin: true, Tty: true });
             return { exec: e, stream: s };
           });
           this.consoles.set(consoleId, { exec, stream });

@@ -35,6 +35,7 @@ export const engineApi = {
   network: (d: Docker, id: string, verbose = false) => get<Network & NetworkVerbose>(d, `/networks/${encodeURIComponent(id)}`, verbose ? { verbose: true } : {}),
   containers: (d: Docker, filters?: Filters) => get<ContainerSummary[]>(d, '/containers/json', { all: true, ...withFilters(filters) }),
   service: (d: Docker, id: string) => get<Service>(d, `/services/${encodeURIComponent(id)}`),
+  node: (d: Docker, id: string) => get<Node>(d, `/nodes/${encodeURIComponent(id)}`),
   /** The engine's event stream (newline-separated JSON), limited to the given filters. */
   events: (d: Docker, filters: Filters) =>
     new Promise<Readable>((resolve, reject) => {

@@ -208,9 +208,9 @@ export class HostService {
         dockerContextCandidates(this.deps.dockerConfigDir, sshText),
       ]);
       // Point out entries the inventory has already, and ones that repeat an earlier entry.
-      const endpoint = (kind: string, i: Record<string, unknown>) => (kind === 'ssh' ? `${i.address}:${i.port}` : `unix:${i.socketPath}`);
+      const endpoint = (kind: string, i: { address?: unknown; port?: unknown; socketPath?: unknown }) => (kind === 'ssh' ? `${i.address}:${i.port}` : `unix:${i.socketPath}`);
       const seen = new Map<string, string>();
-      for (const h of this.deps.inventory.list()) seen.set(endpoint(h.kind, h as unknown as Record<string, unknown>), h.name);
+      for (const h of this.deps.inventory.list()) seen.set(endpoint(h.kind, h), h.name);
       const fromInventory = new Set(seen.keys());
       for (const c of [...sshConfig.candidates, ...dockerContexts.candidates]) {
         const key = endpoint(c.add.kind, c.add.input);

@@ -7,10 +7,12 @@ import type { NetworkDetail } from '../../shared/model';
 import type { ClusterReader } from '../cluster/cluster-reader';
 import type { HostService } from '../hosts/host-handlers';
 import { dockerCommand, type CliArg } from '../swarm/cli-equivalent';
-import { managerFor, promised } from '../swarm/managers';
+import { managerFor } from '../swarm/managers';
+import { engineApi } from '../docker/engine-api';
+import { engineWrites } from '../docker/engine-writes';
+import { networkView } from '../cluster/adapters/network-adapter';
 
 type NetworkMethods = Pick<Handlers, 'networks:create' | 'networks:inspect' | 'networks:remove'>;
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export class NetworkService {
   constructor(
@@ -37,8 +39,8 @@ export class NetworkService {
       const options: Record<string, string> = {};
       if (input.encrypted) options.encrypted = '';
       if (input.mtu) options['com.docker.network.driver.mtu'] = String(input.mtu);
-      const created = (await session.run((d) =>
-        d.createNetwork({
+      const created = await session.run((d) =>
+        engineWrites.networkCreate(d, {
           Name: input.name,
           Driver: 'overlay',
           Attachable: input.attachable,
@@ -47,8 +49,8 @@ export class NetworkService {
           Labels: input.labels,
           CheckDuplicate: true,
           IPAM: input.subnet ? { Driver: 'default', Config: [{ Subnet: input.subnet, Gateway: input.gateway, IPRange: input.ipRange }] } : undefined,
-        } as never),
-      )) as unknown as { id: string };
+        }),
+      );
       const args: CliArg[] = ['network', 'create', '--driver', 'overlay'];
       if (input.attachable) args.push('--attachable');
       if (input.internal) args.push('--internal');
@@ -60,35 +62,36 @@ export class NetworkService {
       for (const [k, v] of Object.entries(input.labels ?? {})) args.push('--label', `${k}=${v}`);
       args.push(input.name);
       const note = input.encrypted ? ' Encrypted (IPsec): whether traffic really flows across hosts is for the checks to tell.' : '';
-      return { id: created.id, message: `Created overlay network ${input.name}.${note}`, commands: [dockerCommand(session.host, args)] };
+      return { id: created.Id ?? '', message: `Created overlay network ${input.name}.${note}`, commands: [dockerCommand(session.host, args)] };
     },
 
     'networks:inspect': async ({ network }) => {
       const model = await this.cluster.model();
       const known = model.networks.find((x) => x.name === network || x.id === network);
       const session = await managerFor(this.hosts, this.cluster, known?.swarmId);
-      const n: Any = await session.run((d) => promised(d.getNetwork(known?.id ?? network)).inspect({ verbose: true }));
-      const view = model.networks.find((x) => x.id === n.Id);
+      const n = await session.run((d) => engineApi.network(d, known?.id ?? network, true));
+      const netId = n.Id ?? '';
+      const view = model.networks.find((x) => x.id === netId);
       const swarmId = view?.swarmId ?? known?.swarmId ?? model.swarm?.id ?? '';
       const members = new Set(model.hosts.filter((h) => h.swarmId === swarmId).map((h) => h.hostId));
       const hosts = await Promise.all(
         this.hosts.connectedSessions().filter((s) => members.size === 0 || members.has(s.host.id)).map(async (s) => {
-          const local: Any | null = await s.run((d) => promised(d.getNetwork(n.Id)).inspect()).catch(() => null);
+          const local = await s.run((d) => engineApi.network(d, netId)).catch(() => null);
           return {
             hostId: s.host.id,
             name: s.host.name,
             instantiated: Boolean(local),
-            peers: ((local?.Peers ?? []) as Any[]).map((p) => ({ name: p.Name, ip: p.IP })),
-            containers: Object.values((local?.Containers ?? {}) as Record<string, Any>).map((c) => ({ name: c.Name, ip: String(c.IPv4Address ?? '').replace(/\/\d+$/, '') })),
+            peers: (local?.Peers ?? []).map((p) => ({ name: p.Name, ip: p.IP })),
+            containers: Object.values(local?.Containers ?? {}).map((c) => ({ name: c.Name ?? '', ip: String(c.IPv4Address ?? '').replace(/\/\d+$/, '') })),
           };
         }),
       );
-      const services = Object.entries((n.Services ?? {}) as Record<string, Any>).map(([name, svc]) => ({
+      const services = Object.entries(n.Services ?? {}).map(([name, svc]) => ({
         name,
         vip: svc.VIP || undefined,
-        tasks: ((svc.Tasks ?? []) as Any[]).map((t) => ({ name: t.Name, ip: t.EndpointIP, hostIp: t.Info?.['Host IP'] })),
+        tasks: (svc.Tasks ?? []).map((t) => ({ name: t.Name, ip: t.EndpointIP, hostIp: t.Info?.['Host IP'] })),
       }));
-      const detail: NetworkDetail = { network: view ?? { id: n.Id, name: n.Name, driver: n.Driver, scope: n.Scope, attachable: n.Attachable, internal: n.Internal, encrypted: n.Options?.encrypted !== undefined, ingress: n.Ingress, subnets: [], labels: n.Labels ?? {}, swarmId }, hosts, services };
+      const detail: NetworkDetail = { network: view ?? networkView(n, swarmId), hosts, services };
       return detail;
     },
 
@@ -103,7 +106,7 @@ export class NetworkService {
         throw new ApiError('conflict', `network ${target.name} is used by service${users.length > 1 ? 's' : ''} ${users.join(', ')}`, { hint: 'Detach those services from it (drag them off it on the map), or remove them, then remove the network.' });
       }
       const session = await managerFor(this.hosts, this.cluster, target.swarmId);
-      await session.run((d) => promised(d.getNetwork(target.id)).remove());
+      await session.run((d) => engineWrites.networkRemove(d, target.id));
       return { message: `Removed network ${target.name}`, commands: [dockerCommand(session.host, ['network', 'rm', target.name])] };
     },
   };
