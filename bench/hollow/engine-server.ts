@@ -58,6 +58,8 @@ export async function serveHost(world: World, host: HollowHost, socketPath: stri
       if (path === '/info') return json(res, 200, world.info(host));
       if (path === '/events') {
         res.writeHead(200, { 'Content-Type': 'application/json' });
+        // dockerd answers with its headers at once; Node holds them until the first write.
+        res.flushHeaders();
         const off = world.subscribe(host.index, f.type ?? null, (e) => res.write(`${JSON.stringify(e)}\n`));
         req.on('close', off);
         return;

@@ -18,6 +18,8 @@ import { ReadQueue } from './read-queue';
 const RESYNC_MS = 30_000;
 const JITTER_MS = 20_000;
 const TICK_MS = 1_000;
+/** How long the first read waits for hosts still connecting. */
+const FIRST_READ_WAIT_MS = 5_000;
 const READS_AT_ONCE = 16;
 /**
  * A container event comes from the node; the manager hears of the task's new state a moment
@@ -64,12 +66,21 @@ export class ClusterWatcher {
   start(): void {
     this.ticker = setInterval(() => this.tick(), TICK_MS);
     this.ticker.unref();
-    this.resync()
+    // The first read waits for the hosts that are connecting (a few seconds at most), so the
+    // first model is whole rather than a list of hosts still connecting.
+    this.connectingSettled()
+      .then(() => this.resync())
       .catch(() => {})
       .finally(() => {
         this.loadedOnce = true;
         this.markLoaded();
       });
+  }
+
+  private async connectingSettled(): Promise<void> {
+    const deadline = performance.now() + FIRST_READ_WAIT_MS;
+    const connecting = () => this.hosts.records().some((r) => this.hosts.sessionById(r.id).status === 'connecting');
+    while (!this.stopped && connecting() && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   }
 
   /** The model as held now; null before the first read has finished. */
@@ -110,7 +121,8 @@ export class ClusterWatcher {
   poke(): void {
     if (this.stopped) return;
     this.streams.keepOnly(new Set(this.hosts.connectedSessions().map((s) => s.host.id)));
-    void this.streams.ensure(this.hosts.connectedSessions());
+    // Before the first read, that read opens the streams and reads every host itself.
+    if (this.loadedOnce) void this.streams.ensure(this.hosts.connectedSessions());
     this.needsDerive = true;
     this.scheduleFlush();
   }
@@ -234,7 +246,9 @@ export class ClusterWatcher {
       this.due.set(`h:${id}`, nextDue());
       this.cache.derive();
       const swarm = this.cache.infos.get(id)?.info.Swarm;
-      if (swarm?.ControlAvailable && swarm.Cluster?.ID) await this.resyncSwarm(swarm.Cluster.ID);
+      const swarmId = swarm?.ControlAvailable ? swarm.Cluster?.ID : undefined;
+      // Several managers reopening at once make one read of their swarm.
+      if (swarmId) this.reads.request(`sw:${swarmId}`, () => this.resyncSwarm(swarmId));
       this.needsDerive = true;
     });
   }

@@ -8,6 +8,8 @@ import type { HostSession } from '../hosts/host-session';
 import { parseEvent } from './adapters/event-adapter';
 
 const EVENT_TYPES = ['container', 'service', 'node', 'network', 'daemon'];
+/** How long ensure() waits for streams to open. */
+const OPEN_WAIT_MS = 5_000;
 
 export interface StreamHandlers {
   /** The stream of this host is open: anything before now may have been missed. */
@@ -71,7 +73,10 @@ export class EventStreams {
         });
       opening.push(open);
     }
-    return Promise.all(opening).then(() => {});
+    // A stream that neither opens nor fails must not hold up the reads waiting for it.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, OPEN_WAIT_MS)));
+    return Promise.race([Promise.all(opening).then(() => {}), late]).finally(() => clearTimeout(timer));
   }
 
   /** Closes the streams of hosts no longer connected or no longer in the inventory. */
