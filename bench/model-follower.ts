@@ -8,6 +8,8 @@ export class ModelFollower {
   readonly state = new ClusterState();
   bytes = 0;
   events = 0;
+  /** Time spent in receive(): the UI's share of the work, kept apart from the engine's. */
+  spentMs = 0;
   wholeModels = 0;
   /** Called after each event with the time it was applied and the (decoded) event. */
   onApplied: (at: number, delta: ClusterDelta) => void = () => {};
@@ -18,6 +20,15 @@ export class ModelFollower {
   }
 
   receive(payload: unknown): void {
+    const t0 = performance.now();
+    try {
+      this.take(payload);
+    } finally {
+      this.spentMs += performance.now() - t0;
+    }
+  }
+
+  private take(payload: unknown): void {
     const text = JSON.stringify(payload);
     this.bytes += text.length;
     this.events += 1;

@@ -141,7 +141,7 @@ async function browserFigures(size: { hosts: number; tasks: number }, hollow: Ho
     await hollow.changes(RATE, FRAME_SECONDS, () => {});
     const frames = await page.evaluate<number[]>('(window.__run = false, window.__frames.slice(2))');
     const busyMs = ((await taskSeconds()) - busy0) * 1000;
-    const patches = Number(await page.getByTestId('map-view').getAttribute('data-patches').catch(() => 0));
+    const patches = Number(await page.locator('[data-testid="map-view"]').getAttribute('data-patches', { timeout: 1_000 }).catch(() => 0));
     await cdp.detach();
     return { renderMs, frameMs: busyMs / Math.max(1, frames.length), frameP95Ms: percentile(frames, 95), frameMedianMs: median(frames), patches };
   } finally {

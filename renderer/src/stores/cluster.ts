@@ -64,9 +64,9 @@ export const useClusterStore = defineStore('cluster', () => {
     sessionStorage.setItem(SWARM_KEY, id);
   }
 
-  /** Loads the whole model as the engine holds it (no read of the hosts). */
+  /** Loads the whole model as the engine holds it (no read of the hosts), unless deltas keep it current already. */
   function refresh(): Promise<void> {
-    return feed.reload();
+    return feed.state.loaded ? Promise.resolve() : feed.reload();
   }
 
   /** Runs one operation and records its outcome (with its CLI equivalent) in the log. */

@@ -1,0 +1,32 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { launchBrowser } from './test/support/browser';
+import { apiCall, serve } from './test/support/serve';
+import { startHollow } from './bench/hollow/hollow-process';
+const hollow = await startHollow({ hosts: 100, tasks: 10000, services: 200, networks: 10 });
+const dir = await mkdtemp('/tmp/zzprof-');
+await writeFile(path.join(dir, 'hosts.json'), JSON.stringify({ version: 2, hosts: hollow.sockets.map((socketPath, i) => ({ id: randomUUID(), kind: 'local', name: hollow.names[i], socketPath })) }));
+const served = await serve(dir);
+for (;;) { const m = await apiCall<{ tasks: unknown[] }>(served, 'cluster:model', {}).catch(() => null); if (m && m.tasks.length === 10000) break; await new Promise((r) => setTimeout(r, 200)); }
+const browser = await launchBrowser();
+const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+await page.goto(served.pageUrl);
+await page.getByTestId('nav-map').click();
+await page.waitForFunction(`document.querySelectorAll('[data-testid^="map-island-"]').length >= 100`, null, { timeout: 60000 });
+await new Promise((r) => setTimeout(r, 1000));
+const cdp = await page.context().newCDPSession(page);
+await cdp.send('Profiler.enable');
+await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+await cdp.send('Profiler.start');
+await hollow.changes(50, 5, () => {});
+const { profile } = await cdp.send('Profiler.stop');
+const self = new Map<string, number>();
+const total = profile.samples!.length;
+const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const counts = new Map<number, number>();
+for (const s of profile.samples!) counts.set(s, (counts.get(s) ?? 0) + 1);
+for (const [id, c] of counts) { const n = byId.get(id)!; const k = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`; self.set(k, (self.get(k) ?? 0) + c); }
+console.log('samples', total);
+console.log([...self].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${(100 * v / total).toFixed(1)}% ${k}`).join('\n'));
+await browser.close(); await served.stop(); await hollow.stop(); process.exit(0);
