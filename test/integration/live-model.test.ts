@@ -171,6 +171,8 @@ describe('the live model', () => {
     expect(m.services.find((s) => s.name === 'alpha')!.swarmId).toBe(first.id);
     expect(m.services.find((s) => s.name === 'beta')!.swarmId).toBe(second.id);
     expect(m.hosts.find((h) => h.hostId === id('h3'))!.swarmId).toBe(second.id);
+    // The first swarm's overlay stays its own, though h3 may still list its local copy a moment.
+    expect(m.networks.filter((n) => n.name === 'livenet').map((n) => n.swarmId)).toEqual([first.id]);
     // h3 is one live node in the second swarm, and one stale leftover in the first.
     const h3nodes = m.nodes.filter((n) => n.hostname === 'h3');
     expect(h3nodes.map((n) => ({ swarm: n.swarmId, host: n.hostId, stale: Boolean(n.stale), former: n.formerHostId })).sort((a, b) => a.swarm.localeCompare(b.swarm))).toEqual(

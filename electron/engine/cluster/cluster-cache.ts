@@ -71,6 +71,11 @@ export class ClusterCache {
     return this.readable.has(swarmId);
   }
 
+  /** When a swarm read so far was created (undefined before its first read). */
+  createdAt(swarmId: string): string | undefined {
+    return this.readable.get(swarmId);
+  }
+
   putNode(node: Node, swarmId: string, readAt: number): boolean {
     const id = node.ID ?? '';
     const changed = this.stores.nodes.put(id, () => nodeView(node, swarmId, this.placeOf(node)), readAt, node.Version?.Index);

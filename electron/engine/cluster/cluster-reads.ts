@@ -3,13 +3,23 @@
 // named. Each write carries the time its read started (see kind-store.ts).
 import type { ClusterCache } from './cluster-cache';
 import type { HostSession } from '../hosts/host-session';
-import { engineApi } from '../docker/engine-api';
+import { engineApi, type Network } from '../docker/engine-api';
 import { containerView } from './adapters/container-adapter';
 import { networkView } from './adapters/network-adapter';
 import { serviceView } from './adapters/service-adapter';
 import { taskView } from './adapters/task-adapter';
 
 const containerKey = (hostId: string, id: string) => `${hostId}/${id}`;
+
+/**
+ * A host that just left one swarm and made another can still list the old swarm's overlays
+ * for a moment (its local copies, scope "swarm"). No network of a swarm is older than the swarm.
+ */
+const SLACK_MS = 2_000;
+function ofThisSwarm(n: Network, swarmCreatedAt: string | undefined): boolean {
+  if (!swarmCreatedAt || !n.Created) return true;
+  return Date.parse(n.Created) >= Date.parse(swarmCreatedAt) - SLACK_MS;
+}
 
 /** A host's engine info and every container on it. */
 export async function readHostState(cache: ClusterCache, session: HostSession): Promise<void> {
@@ -50,7 +60,8 @@ export async function readSwarm(cache: ClusterCache, swarmId: string, manager: H
     cache.putNode(n, swarmId, readAt);
   }
   for (const key of s.nodes.keysIn('swarm', swarmId)) if (!seen.has(key)) cache.removeNode(key, readAt);
-  s.networks.replaceScope(networks.map((n) => ({ key: n.Id ?? '', build: () => networkView(n, swarmId) })), readAt, s.networks.keysIn('swarm', swarmId));
+  const mine = networks.filter((n) => ofThisSwarm(n, swarm.CreatedAt));
+  s.networks.replaceScope(mine.map((n) => ({ key: n.Id ?? '', build: () => networkView(n, swarmId) })), readAt, s.networks.keysIn('swarm', swarmId));
   s.services.replaceScope(services.map((v) => ({ key: v.ID ?? '', build: () => serviceView(v, swarmId), version: v.Version?.Index })), readAt, s.services.keysIn('swarm', swarmId));
   s.tasks.replaceScope(tasks.map((t) => ({ key: t.ID ?? '', build: () => taskView(t, swarmId), version: t.Version?.Index })), readAt, s.tasks.keysIn('swarm', swarmId));
 }
@@ -88,9 +99,10 @@ export async function readNode(cache: ClusterCache, swarmId: string, manager: Ho
 /** One swarm network. */
 export async function readNetwork(cache: ClusterCache, swarmId: string, manager: HostSession, id: string): Promise<void> {
   const readAt = performance.now();
-  const found = (await manager.run((d) => engineApi.networks(d, { id: [id] }))).find((n) => n.Id === id && n.Scope === 'swarm');
+  const found = (await manager.run((d) => engineApi.networks(d, { id: [id] }))).find((n) => n.Id === id && n.Scope === 'swarm' && ofThisSwarm(n, cache.createdAt(swarmId)));
   if (found) cache.stores.networks.put(id, () => networkView(found, swarmId), readAt);
-  else cache.stores.networks.remove(id, readAt);
+  // Gone from this swarm: it leaves the model only if it was this swarm's.
+  else if ((cache.stores.networks.get(id)?.swarmId ?? swarmId) === swarmId) cache.stores.networks.remove(id, readAt);
 }
 
 /** Some tasks by id (a task's id prefix is enough), e.g. the one a console opens in. */

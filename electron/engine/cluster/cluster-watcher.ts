@@ -25,7 +25,7 @@ const READS_AT_ONCE = 16;
  * A container event comes from the node; the manager hears of the task's new state a moment
  * later, and no event says when. Until it shows, the service's tasks are read again after these.
  */
-const CONFIRM_AFTER_MS = [50, 150, 400, 1_000, 2_500];
+const CONFIRM_AFTER_MS = [50, 150, 400, 1_000, 2_000, 4_000, 8_000];
 const STOPPED = new Set(['complete', 'failed', 'shutdown', 'rejected', 'orphaned', 'remove']);
 
 export class ClusterWatcher {

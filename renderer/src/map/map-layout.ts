@@ -82,7 +82,7 @@ export function topologyKey(model: ClusterModel): string {
   const key = JSON.stringify([
     model.swarms.map((s) => [s.id, s.name]),
     model.hosts.map((h) => [h.hostId, h.name, h.nodeId, h.swarmId]),
-    model.nodes.filter((n) => !n.hostId).map((n) => [n.id, n.hostname, n.swarmId]),
+    model.nodes.filter((n) => !n.hostId).map((n) => [n.id, n.hostname, n.swarmId, Boolean(n.stale)]),
     model.networks.map((n) => [n.id, n.name, n.driver, n.ingress, n.swarmId]),
     model.services.map((s) => [s.id, s.name, s.swarmId, s.networkIds]),
   ]);
