@@ -2,10 +2,11 @@
 import { benchChecks } from './checks';
 import { benchLoad } from './load';
 import { benchMap } from './map';
+import { benchScale } from './scale';
 import { benchSwarm } from './swarm';
 import { benchTransport } from './transport';
 
-const BENCHES: Record<string, () => Promise<void>> = { transport: benchTransport, swarm: benchSwarm, map: benchMap, checks: benchChecks, load: benchLoad };
+const BENCHES: Record<string, () => Promise<void>> = { transport: benchTransport, swarm: benchSwarm, map: benchMap, checks: benchChecks, load: benchLoad, scale: benchScale };
 
 const name = process.argv[2];
 const run = name ? BENCHES[name] : undefined;

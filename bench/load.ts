@@ -11,6 +11,9 @@ import { labHosts } from '../test/support/lab';
 import { median, round, table, timed } from './stats';
 import { dockerCliFor } from './transport-clients';
 import { benchEngine, formSwarm } from './bench-engine';
+// --- live model (issue 16): the UI-side model is built from the engine's deltas ---
+import { ModelFollower } from './model-follower';
+import { loadDeltaFigures } from './load-deltas';
 
 const HOSTS = 8;
 const SERVICES = 40;
@@ -52,9 +55,11 @@ export async function benchLoad(): Promise<void> {
   await leaveForSure(HOSTS);
   let latest: ClusterModel | null = null;
   const waiters: { check: (m: ClusterModel) => boolean; resolve: () => void }[] = [];
+  const follower = new ModelFollower(); // issue 16: deltas, applied as the UI applies them
   const { engine, call, ids } = await benchEngine('load', hosts, (name, payload) => {
     if (name !== 'cluster:changed') return;
-    latest = (payload as { model: ClusterModel }).model;
+    follower.receive(payload);
+    latest = follower.model();
     for (const w of [...waiters]) if (w.check(latest)) (waiters.splice(waiters.indexOf(w), 1), w.resolve());
   });
   const probes: { socket: string; name: string }[] = [];
@@ -110,6 +115,11 @@ export async function benchLoad(): Promise<void> {
     // A check matrix over one of the networks still completes, with verdicts.
     const matrix = await timed(() => call<{ results: { from: string; to: string; verdict: { code: string; title: string; evidence: string[] } }[] }>('checks:matrix', { network: 'loadnet0', port: 80 }));
     const verdicts = matrix.value.results.map((r) => r.verdict.code);
+
+    // --- live model (issue 16): event → UI-side model from timeNano, bytes per change, CPU per event ---
+    const deltas = await loadDeltaFigures(call, follower, HOSTS);
+    console.log(`live model: event → UI model p50 ${deltas.event_p50_ms} / p95 ${deltas.event_p95_ms} ms over ${deltas.events_timed} changes; ${deltas.bytes_per_task_change} bytes per single-task change (a full model: ${deltas.full_model_bytes}); engine CPU ${deltas.cpu_ms_per_event} ms per event (a full re-read: ${deltas.cpu_ms_full_read} ms)`);
+    console.log(JSON.stringify({ bench: 'load-deltas', ...deltas }));
 
     // The engine's footprint is what stays live: collect garbage first (npm run bench passes
     // --expose-gc); the peak, garbage included, is printed too.

@@ -59,23 +59,25 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   });
   const cluster = new ClusterWatcher(hosts, opts.emit);
   hosts.onStatusChange(() => cluster.poke());
-  const changing = <T>(operation: () => Promise<T>) => cluster.during(operation);
-  const swarm = new SwarmService(hosts, opts.emit, changing);
-  // The model as last read; `fresh` reads it again (e.g. a network created a moment ago).
-  const model = async (fresh = false) => (!fresh && cluster.current()) || (await cluster.snapshot());
-  const networks = new NetworkService(hosts, model, changing);
-  const services = new ServiceService(hosts, model, changing);
+  // Swarm operations pause the model's reads and end with a full read; services and networks
+  // change through one manager and their events bring the model along.
+  const swarm = new SwarmService(hosts, opts.emit, (operation) => cluster.during(operation), cluster);
+  const networks = new NetworkService(hosts, cluster);
+  const services = new ServiceService(hosts, cluster);
   const logs = new ServiceLogs(hosts, opts.emit);
-  const checks = new CheckService(hosts, model, opts.emit);
-  const consoles = new ConsoleService(hosts, model, opts.emit);
+  const checks = new CheckService(hosts, cluster, opts.emit);
+  const consoles = new ConsoleService(hosts, cluster, opts.emit);
+  // The lessons read the held model, or a fresh read when they must see what they just did.
+  const model = (fresh = false) => (fresh ? cluster.snapshot() : cluster.model());
   const tunnels = new TunnelService(hosts, model, opts.emit);
-  const cleanup = new LessonCleanup(hosts, model, changing, () => tunnels.stopAll());
+  const cleanup = new LessonCleanup(hosts, model, (operation) => cluster.during(operation), () => tunnels.stopAll());
   await hosts.start(opts.connectOnStart ?? true);
   cluster.start();
 
   const handlers: Handlers = {
     'app:info': async () => ({ version: opts.version ?? '0.0.0-dev', secretStorage: secrets.kind, configDir: opts.configDir }),
     'cluster:snapshot': () => cluster.snapshot(),
+    'cluster:model': () => cluster.model(),
     ...hosts.handlers,
     ...swarm.handlers,
     ...networks.handlers,

@@ -37,6 +37,11 @@ async function start(): Promise<void> {
     if (!shown.isDestroyed()) shown.webContents.send(EVENT_CHANNEL, event);
   });
   shown.on('closed', unsubscribe);
+  // A page that (re)loads starts from the whole model; deltas follow.
+  shown.webContents.on('did-finish-load', () => {
+    const model = engine?.cluster.current();
+    if (model && !shown.isDestroyed()) shown.webContents.send(EVENT_CHANNEL, { name: 'cluster:changed', payload: { seq: model.seq, model } });
+  });
   shown.once('ready-to-show', () => shown.show());
   loadApp(shown, OUT_DIR, packaged);
 }

@@ -66,7 +66,13 @@ async function main(): Promise<void> {
   // Browser mode has no OS keychain: passwords stay in this process's memory (the UI says so).
   const engine = await createEngine({ configDir, emit: bus.emit, version });
   const dispatch = createDispatch(engine.handlers, (method, err) => console.error(`[api] ${method}: ${(err as Error).message}`));
-  const server = await startApiServer({ dispatch, subscribe: (l) => bus.subscribe(l), token, port, staticDir: STATIC_DIR });
+  // A new subscriber starts from the whole model; deltas follow (see cluster-delta.ts).
+  const subscribe = (listener: Parameters<EventBus['subscribe']>[0]) => {
+    const model = engine.cluster.current();
+    if (model) listener({ name: 'cluster:changed', payload: { seq: model.seq, model } });
+    return bus.subscribe(listener);
+  };
+  const server = await startApiServer({ dispatch, subscribe, token, port, staticDir: STATIC_DIR });
   const tokenFile = path.join(configDir, 'serve-token');
   await writeFileAtomic(tokenFile, `${token}\n`, 0o600);
   process.on('exit', () => rmSync(tokenFile, { force: true }));

@@ -105,7 +105,8 @@ export const contract = {
   'lessons:containerInspect': method(lessonContainerInspectInput, 'A standalone container on one host: state and address on each network (null when there is none).').returns<{ container: LessonContainer | null }>(),
   'lessons:networkInspect': method(lessonNetworkInspectInput, 'A network as one host sees it: driver, scope, subnet, bridge device and NAT, VNI, the containers on it there.').returns<LocalNetworkView>(),
   'lessons:cleanup': method(lessonCleanupInput, "Start over for one Learn track: removes its services, its containers and bridge networks on every host, detaches other services from its overlays and removes them, and removes every tunnel helper.").returns<CleanupResult>(),
-  'cluster:snapshot': method(noInput, 'The whole cluster as one model: hosts, nodes, networks, services, tasks, containers.').returns<ClusterModel>(),
+  'cluster:snapshot': method(noInput, 'The whole cluster as one model: hosts, nodes, networks, services, tasks, containers, read afresh from the hosts.').returns<ClusterModel>(),
+  'cluster:model': method(noInput, 'The model as the engine holds it (no read), with its seq: what a UI loads first, and again when it sees a gap in cluster:changed.').returns<ClusterModel>(),
 } as const;
 
 export type Contract = typeof contract;

@@ -1,5 +1,6 @@
 // Events pushed from the engine to every UI (IPC or WebSocket).
-import type { CheckResult, ClusterModel, HostView, LogLine } from './model';
+import type { ClusterDelta } from './cluster-delta';
+import type { CheckResult, HostView, LogLine } from './model';
 import type { TunnelSample } from './lessons';
 
 export interface EventMap {
@@ -7,8 +8,8 @@ export interface EventMap {
   'hosts:changed': { hosts: HostView[] };
   /** One host's connection status, transport or pending host key changed. */
   'hosts:status': { host: HostView };
-  /** The cluster model changed (pushed at most every 100 ms). */
-  'cluster:changed': { model: ClusterModel };
+  /** What changed in the cluster model, numbered by seq (a whole model on subscribe; a client that sees a gap in seq asks cluster:model). */
+  'cluster:changed': ClusterDelta;
   /** New lines of a followed service log (batched). */
   'logs:lines': { streamId: string; lines: LogLine[] };
   /** Output of an open console (terminal bytes as UTF-8 text). */

@@ -204,6 +204,15 @@ export interface SwarmNodeView {
   reachability?: string;
   /** The inventory host this node runs on, when there is one. */
   hostId?: string;
+  /** The swarm this node belongs to. */
+  swarmId: string;
+  /**
+   * A leftover: the host this node ran on has left the swarm (it is down here, and that host is
+   * now outside it or in another swarm). Docker keeps the entry until it is removed.
+   */
+  stale?: boolean;
+  /** For a stale node: the inventory host it ran on. */
+  formerHostId?: string;
 }
 
 export interface ClusterHostView {
@@ -215,6 +224,8 @@ export interface ClusterHostView {
   nodeId?: string;
   isManager?: boolean;
   engineVersion?: string;
+  /** The swarm (among those read) this host is a node of. */
+  swarmId?: string;
 }
 
 export interface NetworkView {
@@ -228,6 +239,7 @@ export interface NetworkView {
   ingress: boolean;
   subnets: { subnet: string; gateway?: string }[];
   labels: Record<string, string>;
+  swarmId: string;
 }
 
 export interface ServiceView {
@@ -239,6 +251,9 @@ export interface ServiceView {
   endpointMode: 'vip' | 'dnsrr';
   networkIds: string[];
   ports: { published?: number; target: number; protocol: string }[];
+  /** The service's virtual IP on each network (vip mode), without the prefix length. */
+  vips: { networkId: string; address: string }[];
+  swarmId: string;
 }
 
 export interface TaskView {
@@ -251,6 +266,7 @@ export interface TaskView {
   error?: string;
   containerId?: string;
   addresses: { networkId: string; address: string }[];
+  swarmId: string;
 }
 
 export interface ContainerView {
@@ -263,9 +279,21 @@ export interface ContainerView {
   taskId?: string;
 }
 
+/** One swarm found among the hosts (through a manager that answers). */
+export interface SwarmView {
+  id: string;
+  createdAt: string;
+  /** Inventory hosts that are managers of this swarm. */
+  managerHostIds: string[];
+  /** A short name to tell swarms apart: the first manager host's name. */
+  name: string;
+}
+
 export interface ClusterModel {
-  /** The swarm the managers among the hosts belong to; null when there is none yet. */
-  swarm: { id: string; createdAt: string; managerHostIds: string[] } | null;
+  /** The first swarm found (in inventory order of its managers); null when there is none yet. */
+  swarm: SwarmView | null;
+  /** Every swarm found; nodes, networks, services and tasks say which one they belong to. */
+  swarms: SwarmView[];
   /**
    * Connected hosts are in a swarm but no manager among the hosts answers: the swarm cannot be
    * read or changed until one is back (its tasks keep running).
@@ -278,6 +306,8 @@ export interface ClusterModel {
   tasks: TaskView[];
   containers: ContainerView[];
   updatedAt: string;
+  /** The last cluster:changed sequence number this model includes. */
+  seq: number;
 }
 
 export interface NetworkDetail {

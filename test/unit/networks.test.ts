@@ -45,7 +45,8 @@ describe('networks:create', () => {
   it('refuses an overlapping subnet from the model it has, without touching any host', async () => {
     const model = { networks: [{ id: 'n1', name: 'appnet', subnets: [{ subnet: '10.77.0.0/24' }] }], services: [] } as unknown as ClusterModel;
     const untouchable = new Proxy({}, { get: () => { throw new Error('a host was asked'); } }) as HostService;
-    const service = new NetworkService(untouchable, async () => model, (op) => op());
+    const cluster = { model: async () => model, manager: () => undefined, confirmServices: async () => {}, confirmSwarms: async () => {}, confirmTask: async () => {} };
+    const service = new NetworkService(untouchable, cluster);
     await expect(service.handlers['networks:create']({ name: 'other', attachable: false, encrypted: false, internal: false, subnet: '10.77.0.128/25' })).rejects.toMatchObject({
       code: 'invalid-input',
       field: 'subnet',

@@ -7,16 +7,16 @@ import type { Handlers, ParsedInput } from '../../shared/contract';
 import { ApiError } from '../../shared/errors';
 import type { EventSink } from '../../shared/events';
 import type { CheckPair, CheckResult, CheckSource, ClusterModel, CliCommand, ServiceView, TaskView } from '../../shared/model';
+import type { ClusterReader } from '../cluster/cluster-reader';
 import type { HostService } from '../hosts/host-handlers';
 import type { HostSession } from '../hosts/host-session';
 import { dockerCommand } from '../swarm/cli-equivalent';
-import { pickManager, promised } from '../swarm/managers';
+import { engineApi } from '../docker/engine-api';
 import { diagnose } from './diagnosis';
 import { parseProbeOutput, type ProbeGroup, type ProbeOutput } from './probe-script';
 import { runProbe, type ProbeRun } from './probe-runner';
 
 type CheckMethods = Pick<Handlers, 'checks:run' | 'checks:matrix' | 'checks:watch' | 'checks:watchStop'>;
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Probes at once per host: each holds a channel and spawns processes on that node. */
 const PER_HOST = 4;
@@ -60,7 +60,7 @@ export class CheckService {
 
   constructor(
     private readonly hosts: HostService,
-    private readonly model: (fresh?: boolean) => Promise<ClusterModel>,
+    private readonly cluster: ClusterReader,
     private readonly emit: EventSink,
   ) {}
 
@@ -70,18 +70,19 @@ export class CheckService {
     return l;
   }
 
-  private service(model: ClusterModel, ref: string, field: 'from' | 'to'): ServiceView {
-    const s = model.services.find((x) => x.name === ref || x.id === ref);
+  private service(model: ClusterModel, ref: string, field: 'from' | 'to', swarmId?: string): ServiceView {
+    const s = model.services.find((x) => (x.name === ref || x.id === ref) && (!swarmId || x.swarmId === swarmId));
     if (!s) throw new ApiError('not-found', `no service ${ref}`, { field, hint: 'Pick a service from the list (the cluster model may be a moment behind: try again).' });
     return s;
   }
 
-  /** What one check will probe, worked out from the model (the VIP read from a manager). */
-  private async plan(model: ClusterModel, input: ParsedInput<'checks:run'>): Promise<CheckPlan> {
+  /** What one check will probe, worked out from the model (the target's VIP included). */
+  private plan(model: ClusterModel, input: ParsedInput<'checks:run'>): CheckPlan {
     const started = Date.now();
     const from = this.service(model, input.from, 'from');
-    const to = this.service(model, input.to, 'to');
-    const overlays = new Map(model.networks.filter((n) => !n.ingress).map((n) => [n.id, n]));
+    // Service names are unique within a swarm: the target is looked for in the source's swarm.
+    const to = this.service(model, input.to, 'to', from.swarmId);
+    const overlays = new Map(model.networks.filter((n) => !n.ingress && n.swarmId === from.swarmId).map((n) => [n.id, n]));
     const common = from.networkIds.filter((id) => to.networkIds.includes(id) && overlays.has(id)).map((id) => overlays.get(id)!);
     let network = common[0];
     if (input.network) {
@@ -98,7 +99,7 @@ export class CheckService {
     const base = { from: from.name, to: to.name, port, endpointMode: to.endpointMode, network: network && { id: network.id, name: network.name, encrypted: network.encrypted } };
     const plan: CheckPlan = { started, fromService: from, base, network, sourceTasks, targets, targetTasks: running(to).length, ips: [] };
     if (!network || !sourceTasks.length || !targets.length) return plan;
-    plan.vip = to.endpointMode === 'vip' ? await this.vip(to.id, network.id) : undefined;
+    plan.vip = to.endpointMode === 'vip' ? to.vips.find((v) => v.networkId === network.id)?.address : undefined;
     plan.ips = [...(plan.vip ? [plan.vip] : []), ...targets.map((t) => t.ip)];
     return plan;
   }
@@ -182,8 +183,10 @@ export class CheckService {
   }
 
   async run(input: ParsedInput<'checks:run'>): Promise<CheckResult> {
-    const model = await this.model(true);
-    const [result] = await this.row(model, [await this.plan(model, input)], input.helperImage);
+    // The two services and their tasks are read afresh; everything else comes from the model.
+    await this.cluster.confirmServices([input.from, input.to]);
+    const model = await this.cluster.model();
+    const [result] = await this.row(model, [this.plan(model, input)], input.helperImage);
     return result;
   }
 
@@ -193,10 +196,19 @@ export class CheckService {
    * one per pair); results are emitted as each row finishes.
    */
   private async matrix({ network, port, helperImage, matrixId }: ParsedInput<'checks:matrix'>) {
-    const model = await this.model(true);
-    const net = model.networks.find((n) => n.name === network || n.id === network);
+    const find = (m: ClusterModel) => m.networks.find((n) => n.name === network || n.id === network);
+    let net = find(await this.cluster.model());
+    if (!net) {
+      await this.cluster.confirmSwarms();
+      net = find(await this.cluster.model());
+    }
     if (!net) throw new ApiError('not-found', `no overlay network ${network}`, { field: 'network', hint: 'Pick a network from the list.' });
-    const services = model.services.filter((s) => s.networkIds.includes(net.id)).map((s) => s.name).sort();
+    const swarmId = net.swarmId;
+    const on = (m: ClusterModel) => m.services.filter((s) => s.swarmId === swarmId && s.networkIds.includes(net.id));
+    // The services on the network and their tasks, read afresh in one go; the rest from the model.
+    await this.cluster.confirmServices(on(await this.cluster.model()).map((s) => s.id));
+    const model = await this.cluster.model();
+    const services = on(model).map((s) => s.name).sort();
     const total = services.length * (services.length - 1);
     const limit = pLimit(MATRIX_AT_ONCE);
     let done = 0;
@@ -204,7 +216,7 @@ export class CheckService {
     const rows = await Promise.all(
       services.map((from) =>
         limit(async () => {
-          const plans = await Promise.all(services.filter((to) => to !== from).map((to) => this.plan(model, { from, to, port, network: net.name, helperImage })));
+          const plans = services.filter((to) => to !== from).map((to) => this.plan(model, { from, to, port, network: net.name, helperImage }));
           return this.row(model, plans, helperImage, progress);
         }),
       ),
@@ -212,22 +224,15 @@ export class CheckService {
     return { network: net.name, services, results: rows.flat() };
   }
 
-  private async vip(serviceId: string, networkId: string): Promise<string | undefined> {
-    const { session } = await pickManager(this.hosts);
-    const s: Any = await session.run((d) => promised(d.getService(serviceId)).inspect());
-    const v = ((s.Endpoint?.VirtualIPs ?? []) as Any[]).find((x) => x.NetworkID === networkId);
-    return v?.Addr ? bare(v.Addr) : undefined;
-  }
-
   /** Each connected node's view of the network: gossip peers and the task addresses it knows. */
   private async peers(model: ClusterModel, networkId: string): Promise<{ node: string; peers: string[]; knows?: string[] }[]> {
     return Promise.all(
       this.hosts.connectedSessions().map(async (s: HostSession) => {
-        const n: Any | null = await s.run((d) => promised(d.getNetwork(networkId)).inspect({ verbose: true })).catch(() => null);
-        const knows = n?.Services ? Object.values(n.Services as Record<string, Any>).flatMap((svc) => ((svc.Tasks ?? []) as Any[]).map((t) => String(t.EndpointIP))) : undefined;
+        const n = await s.run((d) => engineApi.network(d, networkId, true)).catch(() => null);
+        const knows = n?.Services ? Object.values(n.Services).flatMap((svc) => (svc.Tasks ?? []).map((t) => String(t.EndpointIP))) : undefined;
         // Named as the pairs name nodes (their hostname), so the diagnosis can match them.
         const node = model.nodes.find((x) => x.hostId === s.host.id)?.hostname ?? s.host.name;
-        return { node, peers: ((n?.Peers ?? []) as Any[]).map((p) => `${p.Name.slice(0, 12)} (${p.IP})`), knows };
+        return { node, peers: (n?.Peers ?? []).map((p) => `${p.Name.slice(0, 12)} (${p.IP})`), knows };
       }),
     );
   }

@@ -35,7 +35,7 @@ async function collect(stream: Readable): Promise<string> {
 async function execIn(session: HostSession, containerId: string, argv: string[]): Promise<{ code: number | null; output: string }> {
   return session.run(async (d: Docker) => {
     const exec = await d.getContainer(containerId).exec({ Cmd: ['sh', ...argv], AttachStdout: true, AttachStderr: true });
-    const stream = (await exec.start({ hijack: false, stdin: false } as never)) as unknown as Readable;
+    const stream: Readable = await exec.start({ hijack: false, stdin: false });
     const output = await collect(stream);
     const info = await exec.inspect();
     return { code: info.ExitCode ?? null, output };
@@ -68,7 +68,7 @@ async function inHelper(session: HostSession, containerId: string, image: string
     try {
       await helper.start();
       await helper.wait();
-      const logs = (await helper.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
+      const logs: Buffer | string = await helper.logs({ stdout: true, stderr: true, follow: false });
       return new LogFrameParser()
         .push(Buffer.isBuffer(logs) ? logs : Buffer.from(String(logs)))
         .map((l) => l.text)

@@ -8,6 +8,7 @@ import type { Handlers } from '../../shared/contract';
 import { ApiError } from '../../shared/errors';
 import type { EventSink } from '../../shared/events';
 import type { ClusterModel } from '../../shared/model';
+import type { ClusterReader } from '../cluster/cluster-reader';
 import type { HostService } from '../hosts/host-handlers';
 import { dockerCommand } from '../swarm/cli-equivalent';
 
@@ -27,14 +28,15 @@ export class ConsoleService {
 
   constructor(
     private readonly hosts: HostService,
-    private readonly model: (fresh?: boolean) => Promise<ClusterModel>,
+    private readonly cluster: ClusterReader,
     private readonly emit: EventSink,
   ) {}
 
   private async locate(taskId: string) {
     const find = (m: ClusterModel) => m.tasks.find((t) => t.id === taskId || t.id.startsWith(taskId));
-    const model = await this.model();
-    const fresh = find(model) ? model : await this.model(true);
+    // The task as the manager has it now (the model may trail a moment behind).
+    await this.cluster.confirmTask(taskId);
+    const fresh = await this.cluster.model();
     const task = find(fresh);
     if (!task) throw new ApiError('not-found', `no task ${taskId}`, { field: 'taskId', hint: 'Pick a running task from a service’s Tasks list.' });
     if (task.state !== 'running' || !task.containerId) throw new ApiError('conflict', `task ${taskId.slice(0, 12)} is ${task.state}, not running`, { hint: 'Open a console in a running task.' });
@@ -53,7 +55,7 @@ export class ConsoleService {
         // A shell that is missing fails at start; probe each with a tiny non-TTY exec first.
         const probe = await session.run(async (d) => {
           const e = await d.getContainer(containerId).exec({ Cmd: [...shell, '-c', 'exit 0'], AttachStdout: true, AttachStderr: true });
-          const s = (await e.start({ hijack: false, stdin: false } as never)) as unknown as NodeJS.ReadableStream;
+          const s: NodeJS.ReadableStream = await e.start({ hijack: false, stdin: false });
           const chunks: Buffer[] = [];
           await new Promise<void>((resolve) => {
             s.on('data', (c: Buffer) => chunks.push(c));
@@ -67,7 +69,7 @@ export class ConsoleService {
           const consoleId = randomUUID();
           const { exec, stream } = await session.run(async (d) => {
             const e = await d.getContainer(containerId).exec({ Cmd: shell, AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: true, Env: ['TERM=xterm-256color'] });
-            const s = (await e.start({ hijack: true, stdin: true, Tty: true } as never)) as unknown as Duplex;
+            const s: Duplex = await e.start({ hijack: true, stdin: true, Tty: true });
             return { exec: e, stream: s };
           });
           this.consoles.set(consoleId, { exec, stream });

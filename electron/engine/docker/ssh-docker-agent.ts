@@ -69,10 +69,11 @@ export class SshDockerAgent extends http.Agent {
   }
 
   /** An idle channel goes back to the server when calls are queued for a channel slot. */
-  // Node returns whether it kept the socket; its type declaration says void.
-  override keepSocketAlive(socket: Duplex): void {
-    if (this.limiter.waiting > 0) return false as unknown as void;
-    return super.keepSocketAlive(socket);
+  // Node reads the answer as whether it kept the socket (its type declaration says void).
+  override keepSocketAlive(socket: Duplex): boolean {
+    if (this.limiter.waiting > 0) return false;
+    const kept: unknown = super.keepSocketAlive(socket);
+    return kept !== false;
   }
 
   override destroy(): void {

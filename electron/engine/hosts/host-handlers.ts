@@ -67,7 +67,7 @@ export class HostService {
     return s;
   }
 
-  /** Called after any host's connection status changes (the cluster model listens). */
+  /** Called after any host's connection status changes, or the inventory does (the cluster model listens). */
   onStatusChange(listener: () => void): void {
     this.statusListeners.push(listener);
   }
@@ -102,6 +102,8 @@ export class HostService {
 
   private announce(): void {
     this.deps.emit('hosts:changed', { hosts: this.deps.inventory.list().map((h) => this.view(h)) });
+    // The inventory itself changed (a host added, renamed, removed): the cluster model follows.
+    for (const l of this.statusListeners) l();
   }
 
   /** Applies a secret change for one hop of a host, bound to the record's current endpoint. */
@@ -223,9 +225,9 @@ export class HostService {
       const resolver = existsSync(this.deps.sshConfigPath) ? await pickResolver(this.deps.sshConfigPath, new BuiltinResolver(this.deps.sshConfigPath), {}).catch(() => null) : null;
       const dockerContexts = await dockerContextCandidates(this.deps.dockerConfigDir, resolver);
       // Point out entries the inventory has already, and ones that repeat an earlier entry.
-      const endpoint = (kind: string, i: Record<string, unknown>) => (kind === 'ssh' ? `${i.address}:${i.port}` : `unix:${i.socketPath}`);
+      const endpoint = (kind: string, i: { address?: unknown; port?: unknown; socketPath?: unknown }) => (kind === 'ssh' ? `${i.address}:${i.port}` : `unix:${i.socketPath}`);
       const seen = new Map<string, string>();
-      for (const h of this.deps.inventory.list()) seen.set(endpoint(h.kind, h as unknown as Record<string, unknown>), h.name);
+      for (const h of this.deps.inventory.list()) seen.set(endpoint(h.kind, h), h.name);
       const fromInventory = new Set(seen.keys());
       for (const c of [...sshConfig.candidates, ...dockerContexts.candidates]) {
         const key = endpoint(c.add.kind, c.add.input);

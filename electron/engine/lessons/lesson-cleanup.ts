@@ -10,10 +10,11 @@ import { LESSON_LABEL, TRACK_RESOURCES, type CleanupResult } from '../../shared/
 import type { ClusterModel } from '../../shared/model';
 import type { HostService } from '../hosts/host-handlers';
 import { dockerCommand } from '../swarm/cli-equivalent';
-import { pickManager, promised } from '../swarm/managers';
+import { pickManager } from '../swarm/managers';
+import { engineApi } from '../docker/engine-api';
+import { engineWrites } from '../docker/engine-writes';
 
 type CleanupMethods = Pick<Handlers, 'lessons:cleanup'>;
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const NETWORK_WAIT_MS = 45_000;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -39,7 +40,7 @@ export class LessonCleanup {
         for (const name of res.services) {
           const s = model.services.find((x) => x.name === name);
           if (!s || !manager) continue;
-          await manager.session.run((d) => promised(d.getService(s.id)).remove()).then(
+          await manager.session.run((d) => engineWrites.serviceRemove(d, s.id)).then(
             () => (out.removed.push(`service ${name}`), cli(['service', 'rm', name])),
             (e: unknown) => out.left.push(`service ${name}: ${(e as Error).message}`),
           );
@@ -48,10 +49,11 @@ export class LessonCleanup {
         for (const s of model.services.filter((x) => !res.services.includes(x.name))) {
           const on = ourNets.filter((n) => s.networkIds.includes(n.id));
           if (!on.length || !manager) continue;
-          const current: Any = await manager.session.run((d) => promised(d.getService(s.id)).inspect());
-          const spec = structuredClone(current.Spec) as Any;
-          spec.TaskTemplate.Networks = ((spec.TaskTemplate.Networks ?? []) as Any[]).filter((n) => !on.some((o) => o.id === n.Target));
-          await manager.session.run((d) => promised(d.getService(s.id)).update({ _query: { version: current.Version.Index }, _body: spec }));
+          const current = await manager.session.run((d) => engineApi.service(d, s.id));
+          if (!current.Spec?.TaskTemplate) continue;
+          const spec = structuredClone(current.Spec);
+          spec.TaskTemplate!.Networks = (spec.TaskTemplate!.Networks ?? []).filter((n) => !on.some((o) => o.id === n.Target));
+          await manager.session.run((d) => engineWrites.serviceUpdate(d, s.id, current.Version?.Index ?? 0, spec));
           for (const n of on) {
             out.removed.push(`${s.name} detached from ${n.name}`);
             cli(['service', 'update', '--detach', '--network-rm', n.name, s.name]);
@@ -87,10 +89,10 @@ export class LessonCleanup {
               (e: unknown) => out.left.push(`${session.name}: container ${name}: ${(e as Error).message}`),
             );
           }
-          const nets = (await session.run((d: Docker) => d.listNetworks({ filters })).catch(() => [])) as Any[];
-          for (const n of nets.filter((x) => x.Scope === 'local' && res.localNetworks.includes(x.Name))) {
-            await session.run((d) => promised(d.getNetwork(n.Id)).remove()).then(
-              () => (out.removed.push(`${session.name}: network ${n.Name}`), out.commands.push(dockerCommand(session.host, ['network', 'rm', n.Name]))),
+          const nets = await session.run((d: Docker) => engineApi.networks(d, filters)).catch(() => []);
+          for (const n of nets.filter((x) => x.Scope === 'local' && res.localNetworks.includes(x.Name ?? ''))) {
+            await session.run((d) => engineWrites.networkRemove(d, n.Id ?? '')).then(
+              () => (out.removed.push(`${session.name}: network ${n.Name}`), out.commands.push(dockerCommand(session.host, ['network', 'rm', n.Name ?? n.Id ?? '']))),
               (e: unknown) => out.left.push(`${session.name}: network ${n.Name}: ${(e as Error).message}`),
             );
           }
@@ -103,7 +105,7 @@ export class LessonCleanup {
         const deadline = Date.now() + NETWORK_WAIT_MS;
         let last = '';
         for (;;) {
-          const ok = await this.changing(() => manager.session.run((d) => promised(d.getNetwork(net.id)).remove())).then(
+          const ok = await this.changing(() => manager.session.run((d) => engineWrites.networkRemove(d, net.id))).then(
             () => true,
             (e: unknown) => ((last = (e as Error).message), /not found|no such network/i.test(last)),
           );

@@ -5,6 +5,7 @@
 // is one the node already has (no registry). It is labelled, so whatever is left behind (an app
 // that died mid-read) is found and removed by the lesson's cleanup.
 import type Docker from 'dockerode';
+import type { ContainerCreateOptions } from 'dockerode';
 import type { Readable } from 'node:stream';
 import { HELPER_ROLE } from '../../shared/lessons';
 import type { CliCommand } from '../../shared/model';
@@ -16,7 +17,7 @@ export const ROLE_LABEL = 'archipelago.role';
 const CAPS = ['SYS_ADMIN', 'SYS_PTRACE', 'NET_ADMIN'];
 
 /** autoRemove: dockerd removes the helper when it exits, even if the app is gone by then. */
-function createOptions(image: string, argv: string[], autoRemove = false) {
+function createOptions(image: string, argv: string[], autoRemove = false): ContainerCreateOptions {
   return {
     Image: image,
     Entrypoint: ['sh'],
@@ -49,11 +50,11 @@ function text(logs: Buffer | string): string {
 /** Runs the helper to completion and returns what it printed; the container is removed in every case. */
 export async function runHelper(session: HostSession, image: string, argv: string[]): Promise<string> {
   return session.run(async (d: Docker) => {
-    const helper = await d.createContainer(createOptions(image, argv) as never);
+    const helper = await d.createContainer(createOptions(image, argv));
     try {
       await helper.start();
       await helper.wait();
-      return text((await helper.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer);
+      return text(await helper.logs({ stdout: true, stderr: true, follow: false }));
     } finally {
       await helper.remove({ force: true }).catch(() => {});
     }
@@ -70,11 +71,11 @@ export interface StreamingHelper {
 /** Starts the helper and calls onLine for each line it prints, as it prints it. */
 export async function streamHelper(session: HostSession, image: string, argv: string[], onLine: (line: string) => void): Promise<StreamingHelper> {
   // A watch ends on its own (the script's time limit): then dockerd removes it by itself.
-  const helper = await session.run((d: Docker) => d.createContainer(createOptions(image, argv, true) as never));
+  const helper = await session.run((d: Docker) => d.createContainer(createOptions(image, argv, true)));
   const remove = () => session.run(() => helper.remove({ force: true })).catch(() => {});
   try {
     await session.run(() => helper.start());
-    const stream = (await session.run(() => helper.logs({ stdout: true, stderr: true, follow: true }))) as unknown as Readable;
+    const stream = (await session.run(() => helper.logs({ stdout: true, stderr: true, follow: true }))) as Readable;
     const parser = new LogFrameParser();
     const done = new Promise<void>((resolve) => {
       stream.on('data', (chunk: Buffer) => parser.push(chunk).forEach((l) => onLine(l.text)));

@@ -7,12 +7,13 @@ import type { Handlers } from '../../shared/contract';
 import { ApiError } from '../../shared/errors';
 import { LESSON_LABEL, type LessonContainer, type LocalNetworkView } from '../../shared/lessons';
 import { pickHelperImage } from '../checks/probe-runner';
+import { engineApi } from '../docker/engine-api';
+import { engineWrites } from '../docker/engine-writes';
 import type { HostService } from '../hosts/host-handlers';
 import type { HostSession } from '../hosts/host-session';
 import { dockerCommand } from '../swarm/cli-equivalent';
 
 type StandaloneMethods = Pick<Handlers, 'lessons:localNetworkCreate' | 'lessons:containerRun' | 'lessons:containerInspect' | 'lessons:networkInspect'>;
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Sleeps until stopped, and stops at once on SIGTERM (a shell as PID 1 would ignore it). */
 const IDLE = ['sh', '-c', 'trap "exit 0" TERM INT; while :; do sleep 3600; done & wait'];
@@ -28,18 +29,18 @@ export class StandaloneService {
   }
 
   private async inspectContainer(session: HostSession, ref: string): Promise<LessonContainer | null> {
-    const c: Any | null = await session.run((d: Docker) => d.getContainer(ref).inspect()).catch(() => null);
+    const c = await session.run((d: Docker) => d.getContainer(ref).inspect()).catch(() => null);
     if (!c) return null;
-    const networks = Object.entries((c.NetworkSettings?.Networks ?? {}) as Record<string, Any>).map(([name, n]) => ({ name, ip: String(n.IPAddress ?? '') }));
+    const networks = Object.entries(c.NetworkSettings?.Networks ?? {}).map(([name, n]) => ({ name, ip: String(n.IPAddress ?? '') }));
     return { id: c.Id, name: String(c.Name).replace(/^\//, ''), hostId: session.host.id, host: session.name, state: c.State?.Status ?? 'unknown', image: c.Config?.Image ?? '', networks };
   }
 
   readonly handlers: StandaloneMethods = {
     'lessons:localNetworkCreate': async ({ hostId, name, lesson }) => {
       const session = this.session(hostId);
-      const existing: Any | null = await session.run((d) => (d.getNetwork(name) as unknown as { inspect(): Promise<Any> }).inspect()).catch(() => null);
+      const existing = await session.run((d) => engineApi.network(d, name)).catch(() => null);
       if (existing && existing.Scope !== 'local') throw new ApiError('conflict', `${name} exists already as a ${existing.Scope} network`, { field: 'name', hint: 'Remove it, or start the lesson over.' });
-      if (!existing) await session.run((d) => d.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { [LESSON_LABEL]: lesson } } as never));
+      if (!existing) await session.run((d) => engineWrites.networkCreate(d, { Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { [LESSON_LABEL]: lesson } }));
       return { message: existing ? `${name} exists on ${session.name} already` : `Created bridge network ${name} on ${session.name}`, commands: [dockerCommand(session.host, ['network', 'create', '--driver', 'bridge', '--label', `${LESSON_LABEL}=${lesson}`, name])] };
     },
 
@@ -53,7 +54,7 @@ export class StandaloneService {
       }
       if (!current) {
         await session.run(async (d) => {
-          const c = await d.createContainer({ name, Image: picked, Entrypoint: [IDLE[0]], Cmd: IDLE.slice(1), Labels: { [LESSON_LABEL]: lesson }, HostConfig: { NetworkMode: network } } as never);
+          const c = await d.createContainer({ name, Image: picked, Entrypoint: [IDLE[0]], Cmd: IDLE.slice(1), Labels: { [LESSON_LABEL]: lesson }, HostConfig: { NetworkMode: network } });
           await c.start();
         });
         current = await this.inspectContainer(session, name);
@@ -70,16 +71,16 @@ export class StandaloneService {
 
     'lessons:networkInspect': async ({ hostId, network }) => {
       const session = this.session(hostId);
-      const n: Any | null = await session.run((d) => (d.getNetwork(network) as unknown as { inspect(): Promise<Any> }).inspect()).catch(() => null);
+      const n = await session.run((d) => engineApi.network(d, network)).catch(() => null);
       const commands = [dockerCommand(session.host, ['network', 'inspect', network])];
       if (!n) return { found: false, host: session.name, name: network, containers: [], commands } satisfies LocalNetworkView;
-      const ipam = ((n.IPAM?.Config ?? []) as Any[])[0] ?? {};
-      const options = (n.Options ?? {}) as Record<string, string>;
+      const ipam = n.IPAM?.Config?.[0] ?? {};
+      const options = n.Options ?? {};
       const vni = Number(String(options['com.docker.network.driver.overlay.vxlanid_list'] ?? '').split(',')[0]);
       const view: LocalNetworkView = {
         found: true,
         host: session.name,
-        name: n.Name,
+        name: n.Name ?? network,
         id: n.Id,
         driver: n.Driver,
         scope: n.Scope,
@@ -88,7 +89,7 @@ export class StandaloneService {
         device: n.Driver === 'bridge' ? (options['com.docker.network.bridge.name'] ?? `br-${String(n.Id).slice(0, 12)}`) : undefined,
         masquerade: n.Driver === 'bridge' ? options['com.docker.network.bridge.enable_ip_masquerade'] !== 'false' : undefined,
         vni: Number.isFinite(vni) && vni > 0 ? vni : undefined,
-        containers: Object.values((n.Containers ?? {}) as Record<string, Any>).map((c) => ({ name: String(c.Name), ip: bare(String(c.IPv4Address ?? '')) })),
+        containers: Object.values(n.Containers ?? {}).map((c) => ({ name: String(c.Name), ip: bare(String(c.IPv4Address ?? '')) })),
         commands,
       };
       return view;

@@ -108,14 +108,24 @@ export function parseIpsec(f: string[]): IpsecReading {
   return { states: num(f[1]), policies: num(f[2]), espPackets: num(f[3]), outNoStates: num(f[4]) };
 }
 
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// The shapes of iproute2's JSON output (`ip -d -j link`, `bridge -j fdb`, `ip -j route get`) that are read.
+interface IpLink {
+  linkinfo?: { info_kind?: string; info_data?: { id?: number; port?: number } };
+}
+interface FdbEntry {
+  dst?: unknown;
+  mac?: unknown;
+}
+interface RouteEntry {
+  prefsrc?: unknown;
+}
 
 /** Reads the facts mode's output for one network. Lines that are not one of the forms above are ignored. */
 export function parseTunnelFacts(text: string, networkId: string): TunnelFacts {
   const key = netnsKey(networkId);
   const out: TunnelFacts = { tools: { ip: false, bridge: false }, present: false, devices: [], peers: [] };
   const routes = new Map<string, string>();
-  let fdb: Any[] = [];
+  let fdb: FdbEntry[] = [];
   for (const line of text.split('\n')) {
     const f = line.trim().split(/\s+/);
     const rest = line.trim().slice(f.slice(0, 2).join(' ').length).trim();
@@ -124,17 +134,17 @@ export function parseTunnelFacts(text: string, networkId: string): TunnelFacts {
     else if (f[0] === 'present' && f[1] === key) out.present = true;
     else if (f[0] === 'link' && f[1] === key) {
       const links = parseJson(rest);
-      const vx = Array.isArray(links) ? (links as Any[]).find((l) => l?.linkinfo?.info_kind === 'vxlan') : undefined;
+      const vx = Array.isArray(links) ? (links as IpLink[]).find((l) => l?.linkinfo?.info_kind === 'vxlan') : undefined;
       if (vx) {
-        out.vni = num(String(vx.linkinfo.info_data?.id));
-        out.udpPort = num(String(vx.linkinfo.info_data?.port));
+        out.vni = num(String(vx.linkinfo?.info_data?.id));
+        out.udpPort = num(String(vx.linkinfo?.info_data?.port));
       }
     } else if (f[0] === 'fdb' && f[1] === key) {
       const entries = parseJson(rest);
-      fdb = Array.isArray(entries) ? (entries as Any[]) : [];
+      fdb = Array.isArray(entries) ? (entries as FdbEntry[]) : [];
     } else if (f[0] === 'route' && f[1]) {
       const r = parseJson(rest);
-      const src = Array.isArray(r) ? (r as Any[])[0]?.prefsrc : undefined;
+      const src = Array.isArray(r) ? (r as RouteEntry[])[0]?.prefsrc : undefined;
       if (typeof src === 'string') routes.set(f[1], src);
     } else if (f[0] === 'dev' && f[1] === key) {
       const d = parseDevice(f);

@@ -11,12 +11,12 @@ import type { ClusterModel, CliCommand, NetworkView } from '../../shared/model';
 import { pickHelperImage } from '../checks/probe-runner';
 import type { HostService } from '../hosts/host-handlers';
 import type { HostSession } from '../hosts/host-session';
-import { pickManager, promised } from '../swarm/managers';
+import { pickManager } from '../swarm/managers';
+import { engineApi } from '../docker/engine-api';
 import { helperCommand, onNodeCommand, removeHelpers, runHelper, streamHelper, type StreamingHelper } from './lesson-helper';
 import { TickParser, netnsKey, parseTunnelFacts, tunnelArgv } from './tunnel-script';
 
 type TunnelMethods = Pick<Handlers, 'lessons:tunnel' | 'lessons:tunnelWatch' | 'lessons:tunnelWatchStop'>;
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 interface Watch {
   helpers: StreamingHelper[];
@@ -52,7 +52,7 @@ export class TunnelService {
   /** Docker's own view, for nodes without iproute2: VNI, data path port, peers. */
   private async dockerView(networkId: string): Promise<{ vni?: number; port: number }> {
     const { session } = await pickManager(this.hosts);
-    const [n, swarm]: Any[] = await Promise.all([session.run((d) => promised(d.getNetwork(networkId)).inspect()), session.run((d) => d.swarmInspect())]);
+    const [n, swarm] = await Promise.all([session.run((d) => engineApi.network(d, networkId)), session.run((d) => engineApi.swarm(d))]);
     const vni = Number(String(n.Options?.['com.docker.network.driver.overlay.vxlanid_list'] ?? '').split(',')[0]);
     return { vni: Number.isFinite(vni) && vni > 0 ? vni : undefined, port: Number(swarm.DataPathPort) || 4789 };
   }
@@ -67,12 +67,12 @@ export class TunnelService {
       if (facts.present && (!facts.tools.ip || !facts.tools.bridge)) {
         // No iproute2 on the node: Docker's values, and its gossip peers as outer destinations.
         const view = await docker();
-        const local: Any | null = await session.run((d) => promised(d.getNetwork(network.id)).inspect()).catch(() => null);
-        const self = local?.Peers?.find((p: Any) => p.Name === node);
+        const local = await session.run((d) => engineApi.network(d, network.id, true)).catch(() => null);
+        const self = local?.Peers?.find((p) => p.Name === node);
         out.source = 'docker';
         out.vni ??= view.vni;
         out.udpPort ??= view.port;
-        if (!facts.tools.bridge) out.peers = ((local?.Peers ?? []) as Any[]).filter((p) => p !== self).map((p) => ({ dst: String(p.IP), src: self?.IP, macs: 0 }));
+        if (!facts.tools.bridge) out.peers = (local?.Peers ?? []).filter((p) => p !== self).map((p) => ({ dst: String(p.IP), src: self?.IP, macs: 0 }));
       }
       return out;
     } catch (err) {

@@ -7,7 +7,9 @@ import type { Handlers } from '../../shared/contract';
 import type { EventSink } from '../../shared/events';
 import type { LogLine } from '../../shared/model';
 import type { HostService } from '../hosts/host-handlers';
-import { pickManager, promised } from '../swarm/managers';
+import { pickManager } from '../swarm/managers';
+import { engineApi } from '../docker/engine-api';
+import { engineWrites } from '../docker/engine-writes';
 import { LogFrameParser, splitDetails, type RawLogLine } from './log-frames';
 
 type LogMethods = Pick<Handlers, 'services:logs' | 'services:logsStop'>;
@@ -31,15 +33,15 @@ export class ServiceLogs {
   readonly handlers: LogMethods = {
     'services:logs': async ({ service, tail, follow }) => {
       const { session } = await pickManager(this.hosts);
-      const nodes = new Map(((await session.run((d) => d.listNodes())) as { ID: string; Description?: { Hostname?: string } }[]).map((n) => [n.ID, n.Description?.Hostname ?? n.ID]));
+      const nodes = new Map((await session.run((d) => engineApi.nodes(d))).map((n) => [n.ID ?? '', n.Description?.Hostname ?? n.ID ?? '']));
       const options = { stdout: true, stderr: true, timestamps: true, details: true, tail };
-      const current = (await session.run((d) => promised(d.getService(service)).inspect())) as { ID: string };
+      const id = (await session.run((d) => engineApi.service(d, service))).ID ?? service;
       const parser = new LogFrameParser();
       if (!follow) {
-        const body = (await session.run((d) => (d.getService(current.ID) as unknown as { logs(o: object): Promise<Buffer> }).logs({ ...options, follow: false }))) as Buffer;
+        const body = await session.run((d) => engineWrites.serviceLogs(d, id, options));
         return { lines: parser.push(Buffer.isBuffer(body) ? body : Buffer.from(String(body))).map((l) => toLogLine(l, nodes)) };
       }
-      const stream = (await session.run((d) => (d.getService(current.ID) as unknown as { logs(o: object): Promise<Readable> }).logs({ ...options, follow: true }))) as Readable;
+      const stream = await session.run((d) => engineWrites.serviceLogStream(d, id, options));
       const streamId = randomUUID();
       this.streams.set(streamId, stream);
       let pending: LogLine[] = [];

@@ -3,7 +3,6 @@
 // CLI commands it equals. Join tokens are fetched from a manager and used, never returned,
 // logged or put in a command.
 import { isIP } from 'node:net';
-import type Docker from 'dockerode';
 import type { Handlers } from '../../shared/contract';
 import { ApiError } from '../../shared/errors';
 import type { EventSink } from '../../shared/events';
@@ -13,11 +12,13 @@ import type { HostService } from '../hosts/host-handlers';
 import type { HostSession } from '../hosts/host-session';
 import { dockerCommand, type CliArg } from './cli-equivalent';
 import { hostAddresses } from './host-addresses';
-import { pickManager, promised, type Info } from './managers';
+import type { ClusterReader } from '../cluster/cluster-reader';
+import { managerFor, type Info } from './managers';
+import { engineApi } from '../docker/engine-api';
+import { engineWrites } from '../docker/engine-writes';
 
 type SwarmMethods = Pick<Handlers, 'hosts:addresses' | 'swarm:init' | 'swarm:join' | 'swarm:leave' | 'swarm:rotateTokens' | 'nodes:update' | 'nodes:remove'>;
 
-const promiseNode = (d: Docker, id: string) => promised(d.getNode(id));
 const PREFLIGHT_TIMEOUT_MS = 5_000;
 
 export class SwarmService {
@@ -26,14 +27,17 @@ export class SwarmService {
     private readonly emit: EventSink,
     /** Runs a change so the cluster model pauses during it and catches up right after. */
     private readonly changing: <T>(operation: () => Promise<T>) => Promise<T>,
+    private readonly cluster: Pick<ClusterReader, 'model' | 'manager'>,
   ) {}
 
   private info(session: HostSession): Promise<Info> {
-    return session.run((d) => d.info());
+    return session.run((d) => engineApi.info(d));
   }
 
-  manager(): ReturnType<typeof pickManager> {
-    return pickManager(this.hosts);
+  /** A manager of the swarm this node is in (the first swarm when the model does not know the node). */
+  private async managerOfNode(nodeId?: string): Promise<HostSession> {
+    const swarmId = nodeId ? (await this.cluster.model()).nodes.find((n) => n.id === nodeId)?.swarmId : undefined;
+    return managerFor(this.hosts, this.cluster, swarmId);
   }
 
   private progress(operation: string, hostId: string, phase: 'preflight' | 'working' | 'done' | 'failed', message: string): void {
@@ -76,7 +80,7 @@ export class SwarmService {
       const swarm = info.Swarm ?? {};
       if (swarm.LocalNodeState === 'active') {
         // Only managers report the cluster id; a worker is ours if the manager lists its node.
-        if (manager.nodeIds.has(swarm.NodeID)) {
+        if (manager.nodeIds.has(swarm.NodeID ?? '')) {
           const message = `${host.name} is already in this swarm as a ${swarm.ControlAvailable ? 'manager' : 'worker'}: nothing to do`;
           this.progress('swarm:join', host.id, 'done', message);
           return { ...base, outcome: 'already-member', message, hint: swarm.ControlAvailable || join.role === 'worker' ? undefined : 'To make it a manager, promote its node.' };
@@ -134,10 +138,11 @@ export class SwarmService {
         throw new ApiError('conflict', `${managerSession.name} is not a swarm manager`, { hint: 'Pick a manager host, or create a swarm first.' });
       }
       // Tokens stay in this function: they go to the joining engines and nowhere else.
-      const [swarm, nodes] = await managerSession.run((d) => Promise.all([d.swarmInspect(), d.listNodes()]));
-      const addrs = (info.Swarm.RemoteManagers ?? []).map((m: { Addr: string }) => m.Addr);
-      const nodeIds = new Set(nodes.map((n: { ID: string }) => n.ID));
-      const manager = { host: managerSession.host, info, nodeIds, tokens: swarm.JoinTokens as { Worker: string; Manager: string }, addrs: addrs.length ? addrs : [`${info.Swarm.NodeAddr}:2377`] };
+      const [swarm, nodes] = await managerSession.run((d) => Promise.all([engineApi.swarm(d), engineApi.nodes(d)]));
+      const addrs = (info.Swarm.RemoteManagers ?? []).map((m) => String(m.Addr));
+      const nodeIds = new Set(nodes.map((n) => n.ID ?? ''));
+      const tokens = { Worker: swarm.JoinTokens?.Worker ?? '', Manager: swarm.JoinTokens?.Manager ?? '' };
+      const manager = { host: managerSession.host, info, nodeIds, tokens, addrs: addrs.length ? addrs : [`${info.Swarm.NodeAddr}:2377`] };
       const results = await Promise.all(joins.map((j) => this.joinOne(j, manager)));
       return { results };
     },
@@ -152,22 +157,23 @@ export class SwarmService {
           hint: last ? 'Promote another node first, or confirm to leave anyway.' : 'Demote it first, or confirm to leave anyway.',
         });
       }
-      await session.run((d) => d.swarmLeave({ force: info.Swarm.ControlAvailable ? true : force }));
-      return { message: `${session.name} left the swarm`, commands: [dockerCommand(session.host, ['swarm', 'leave', ...(info.Swarm.ControlAvailable || force ? ['--force'] : [])])] };
+      const manager = Boolean(info.Swarm.ControlAvailable);
+      await session.run((d) => d.swarmLeave({ force: manager ? true : force }));
+      return { message: `${session.name} left the swarm`, commands: [dockerCommand(session.host, ['swarm', 'leave', ...(manager || force ? ['--force'] : [])])] };
     },
 
     'swarm:rotateTokens': async ({ worker, manager }) => {
-      const { session } = await this.manager();
-      const swarm = await session.run((d) => d.swarmInspect());
-      await session.run((d) => d.swarmUpdate({ _query: { version: swarm.Version.Index, rotateWorkerToken: worker, rotateManagerToken: manager }, _body: swarm.Spec } as never));
+      const session = await this.managerOfNode();
+      const swarm = await session.run((d) => engineApi.swarm(d));
+      await session.run((d) => engineWrites.swarmUpdate(d, swarm.Version?.Index ?? 0, swarm.Spec ?? {}, { worker, manager }));
       const commands = [...(worker ? ['worker'] : []), ...(manager ? ['manager'] : [])].map((role) => dockerCommand(session.host, ['swarm', 'join-token', '--rotate', '-q', role]));
       return { message: `Rotated the ${[worker && 'worker', manager && 'manager'].filter(Boolean).join(' and ')} join token${worker && manager ? 's' : ''}; the old ones no longer work`, commands };
     },
 
     'nodes:update': async ({ nodeId, role, availability, addLabels, removeLabels }) => {
-      const { session } = await this.manager();
-      const node = await session.run((d) => d.getNode(nodeId).inspect());
-      const spec = { ...node.Spec, Labels: { ...(node.Spec.Labels ?? {}) } };
+      const session = await this.managerOfNode(nodeId);
+      const node = await session.run((d) => engineApi.node(d, nodeId));
+      const spec = { ...node.Spec, Labels: { ...(node.Spec?.Labels ?? {}) } };
       const args: CliArg[] = ['node', 'update'];
       if (role) {
         spec.Role = role;
@@ -185,29 +191,33 @@ export class SwarmService {
         delete spec.Labels[k];
         args.push('--label-rm', k);
       }
-      await session.run((d) => promiseNode(d, nodeId).update({ _query: { version: node.Version.Index }, _body: spec }));
+      await session.run((d) => engineWrites.nodeUpdate(d, nodeId, node.Version?.Index ?? 0, spec));
       const name = node.Description?.Hostname ?? nodeId;
       const what = [role && `role ${role}`, availability && `availability ${availability}`, addLabels && `labels ${Object.keys(addLabels).join(', ')} set`, removeLabels && `labels ${removeLabels.join(', ')} removed`].filter(Boolean).join(', ');
       return { message: `${name}: ${what || 'nothing changed'}`, commands: [dockerCommand(session.host, [...args, nodeId])] };
     },
 
     'nodes:remove': async ({ nodeId, force }) => {
-      const { session } = await this.manager();
-      const node = await session.run((d) => d.getNode(nodeId).inspect());
+      const session = await this.managerOfNode(nodeId);
+      const node = await session.run((d) => engineApi.node(d, nodeId));
       if (node.Status?.State !== 'down' && !force) {
         throw new ApiError('conflict', `${node.Description?.Hostname ?? nodeId} is still up`, { hint: 'Make that host leave the swarm first (then remove its node), or confirm to remove it by force.' });
       }
-      await session.run((d) => promiseNode(d, nodeId).remove({ force }));
+      await session.run((d) => engineWrites.nodeRemove(d, nodeId, force));
       return { message: `Removed node ${node.Description?.Hostname ?? nodeId} from the swarm`, commands: [dockerCommand(session.host, ['node', 'rm', ...(force ? ['--force'] : []), nodeId])] };
     },
   });
 
   /** Every method but the read-only one changes the cluster. */
-  private wrapChanges(methods: SwarmMethods): SwarmMethods {
-    const wrapped = { ...methods } as Record<string, (input: never) => Promise<unknown>>;
-    for (const [name, fn] of Object.entries(methods) as [string, (input: never) => Promise<unknown>][]) {
-      if (name !== 'hosts:addresses') wrapped[name] = (input) => this.changing(() => fn(input));
-    }
-    return wrapped as unknown as SwarmMethods;
+  private wrapChanges(m: SwarmMethods): SwarmMethods {
+    return {
+      'hosts:addresses': m['hosts:addresses'],
+      'swarm:init': (input) => this.changing(() => m['swarm:init'](input)),
+      'swarm:join': (input) => this.changing(() => m['swarm:join'](input)),
+      'swarm:leave': (input) => this.changing(() => m['swarm:leave'](input)),
+      'swarm:rotateTokens': (input) => this.changing(() => m['swarm:rotateTokens'](input)),
+      'nodes:update': (input) => this.changing(() => m['nodes:update'](input)),
+      'nodes:remove': (input) => this.changing(() => m['nodes:remove'](input)),
+    };
   }
 }

@@ -1,9 +1,11 @@
 // Turns the cluster model into the map's nodes and edges: hosts as islands holding their tasks,
 // overlay networks as bridges above them reaching the islands where they are instantiated, and
 // each service as a chip on every network it is attached to (or in a tray when on none).
-import { markRaw } from 'vue';
 import type { Edge, Node } from '@vue-flow/core';
 import type { ClusterModel } from '../../../electron/shared/model';
+import { dotsOf, dotsSignature, indexTasks, serviceColor, type TaskDot, type TaskIndex } from './task-index';
+
+export { serviceColor, type TaskDot };
 
 export const ISLAND_W = 220;
 export const ISLAND_GAP = 40;
@@ -13,19 +15,21 @@ export const CHIP_W = 120;
 const DOT = 12;
 const DOTS_PER_ROW = Math.floor((ISLAND_W - 24) / DOT);
 
-export interface TaskDot {
-  id: string;
-  service: string;
-  color: string;
-  state: string;
-}
 export interface IslandData {
   kind: 'island';
   name: string;
   hostId?: string;
+  /** A swarm node no inventory host runs (its id), e.g. a stale one. */
+  nodeId?: string;
   role: string;
   state: string;
   tasks: TaskDot[];
+  /** What the dots show (task ids and states), to tell when they must be drawn again. */
+  dotsSig: string;
+  /** A leftover node of a host that left this swarm: drawn once, greyed, with Remove node offered. */
+  stale?: boolean;
+  /** The swarm this island is drawn in (none: a host in no swarm). */
+  swarmId?: string;
 }
 export interface NetworkData {
   kind: 'network';
@@ -36,6 +40,7 @@ export interface NetworkData {
   internal: boolean;
   subnet?: string;
   islands: number;
+  swarmId: string;
 }
 export interface ChipData {
   kind: 'chip';
@@ -45,100 +50,155 @@ export interface ChipData {
   replicas: string;
   /** The network this chip sits on; undefined in the tray. */
   networkId?: string;
+  swarmId: string;
 }
 export interface TrayData {
   kind: 'tray';
   count: number;
+  swarmId: string;
 }
-export type MapData = IslandData | NetworkData | ChipData | TrayData;
-
-/** A stable colour per service, spread around the hue circle. */
-export function serviceColor(id: string): string {
-  let h = 0;
-  for (const c of id) h = (h * 31 + c.charCodeAt(0)) >>> 0;
-  return `hsl(${h % 360} 65% 50%)`;
+/** A swarm's name above its part of the map, when several are drawn side by side. */
+export interface SwarmLabelData {
+  kind: 'swarm';
+  name: string;
+  swarmId: string;
 }
+export type MapData = IslandData | NetworkData | ChipData | TrayData | SwarmLabelData;
 
 /** Above this many bridge-to-island lines the map draws them only for the selected network. */
 export const MAX_EDGES = 120;
 
-export function layoutMap(model: ClusterModel, focusNetworkId?: string): { nodes: Node<MapData>[]; edges: Edge[] } {
-  const nodes: Node<MapData>[] = [];
-  const allEdges: Edge[] = [];
-  const services = new Map(model.services.map((s) => [s.id, s]));
-  // One pass over the tasks: per node, per service, and where each network is reached.
-  const running = model.tasks.filter((t) => t.desiredState === 'running');
-  const tasksByNode = new Map<string, typeof running>();
-  const runningByService = new Map<string, number>();
-  for (const t of running) {
-    if (t.nodeId) tasksByNode.set(t.nodeId, [...(tasksByNode.get(t.nodeId) ?? []), t]);
-    if (t.state === 'running') runningByService.set(t.serviceId, (runningByService.get(t.serviceId) ?? 0) + 1);
-  }
-  const networks = model.networks.filter((n) => !n.ingress && n.driver === 'overlay');
-  const netRows = networks.length + 1; // +1: the tray
-  const islandsTop = netRows * (NET_H + NET_GAP) + 60;
+/**
+ * What decides where things are on the map: hosts, swarms, nodes without a host, networks and
+ * services with their attachments. Tasks, counts and states are not in it: when only they
+ * change, the map updates its nodes in place instead of laying itself out again.
+ */
+let keyOf: { from: unknown[]; key: string } | null = null;
 
-  // Islands: every inventory host, then swarm nodes that have none.
-  const islands = [
-    ...model.hosts.map((h) => ({ key: h.hostId, name: h.name, hostId: h.hostId, nodeId: h.nodeId, state: h.status })),
-    ...model.nodes.filter((n) => !n.hostId).map((n) => ({ key: n.id, name: n.hostname, hostId: undefined, nodeId: n.id, state: n.state })),
-  ];
-  const width = Math.max(1, islands.length) * (ISLAND_W + ISLAND_GAP) - ISLAND_GAP;
-  const islandOfNode = new Map<string, string>();
-  islands.forEach((island, i) => {
-    const node = model.nodes.find((n) => n.id === island.nodeId);
-    const tasks = (island.nodeId ? (tasksByNode.get(island.nodeId) ?? []) : []).map((t) => ({ id: t.id, service: services.get(t.serviceId)?.name ?? t.serviceId, color: serviceColor(t.serviceId), state: t.state }));
-    if (island.nodeId) islandOfNode.set(island.nodeId, `island:${island.key}`);
-    const rows = Math.max(1, Math.ceil(tasks.length / DOTS_PER_ROW));
-    nodes.push({
-      id: `island:${island.key}`,
-      type: 'island',
-      position: { x: i * (ISLAND_W + ISLAND_GAP), y: islandsTop },
-      draggable: false,
-      selectable: true,
-      style: { width: `${ISLAND_W}px`, height: `${70 + rows * DOT}px` },
-      // Task lists are plain data the map only reads: no need for Vue to watch each task.
-      data: { kind: 'island', name: island.name, hostId: island.hostId, role: node ? (node.leader ? 'leader' : node.role) : '', state: String(node?.state ?? island.state), tasks: markRaw(tasks) },
-    });
-  });
+export function topologyKey(model: ClusterModel): string {
+  // The lists of a kind that did not change are the same arrays (see rebuildModel): same key.
+  const from = [model.swarms, model.hosts, model.nodes, model.networks, model.services];
+  if (keyOf && keyOf.from.every((x, i) => x === from[i])) return keyOf.key;
+  const key = JSON.stringify([
+    model.swarms.map((s) => [s.id, s.name]),
+    model.hosts.map((h) => [h.hostId, h.name, h.nodeId, h.swarmId]),
+    model.nodes.filter((n) => !n.hostId).map((n) => [n.id, n.hostname, n.swarmId, Boolean(n.stale)]),
+    model.networks.map((n) => [n.id, n.name, n.driver, n.ingress, n.swarmId]),
+    model.services.map((s) => [s.id, s.name, s.swarmId, s.networkIds]),
+  ]);
+  keyOf = { from, key };
+  return key;
+}
 
-  const reachedBy = new Map<string, Set<string>>();
-  for (const t of running) {
-    const island = t.nodeId ? islandOfNode.get(t.nodeId) : undefined;
-    if (!island) continue;
-    for (const a of t.addresses) {
-      if (!reachedBy.has(a.networkId)) reachedBy.set(a.networkId, new Set());
-      reachedBy.get(a.networkId)!.add(island);
+const SWARM_GAP = 120;
+const LABEL_H = 40;
+
+/** The edges from each network's bridge to the islands its tasks are on (for the focused network only on a crowded map). */
+export function bridgeEdges(model: ClusterModel, index: TaskIndex, islandOfNode: Map<string, string>, focusNetworkId?: string): Edge[] {
+  const all: Edge[] = [];
+  for (const net of model.networks) {
+    if (net.ingress || net.driver !== 'overlay') continue;
+    const islands = new Set<string>();
+    for (const nodeId of index.reached.get(net.id) ?? []) {
+      const island = islandOfNode.get(nodeId);
+      if (island) islands.add(island);
     }
-  }
-
-  // Networks: one bridge per overlay; chips of the services on it sit inside.
-  networks.forEach((net, row) => {
-    const onIt = model.services.filter((s) => s.networkIds.includes(net.id));
-    const reached = reachedBy.get(net.id) ?? new Set<string>();
     const id = `net:${net.id}`;
-    nodes.push({
-      id,
-      type: 'network',
-      position: { x: 0, y: row * (NET_H + NET_GAP) },
-      draggable: false,
-      style: { width: `${Math.max(width, 160 + onIt.length * (CHIP_W + 8))}px`, height: `${NET_H}px` },
-      data: { kind: 'network', id: net.id, name: net.name, encrypted: net.encrypted, attachable: net.attachable, internal: net.internal, subnet: net.subnets[0]?.subnet, islands: reached.size },
-    });
-    onIt.forEach((s, k) => nodes.push(chip(s, { x: 150 + k * (CHIP_W + 8), y: 18 }, id, net.id)));
-    for (const island of reached) {
-      allEdges.push({ id: `${id}->${island}`, source: id, target: island, type: 'straight', class: net.encrypted ? 'bridge encrypted' : 'bridge', style: { strokeDasharray: net.encrypted ? '6 4' : undefined } });
-    }
-  });
+    for (const island of islands) all.push({ id: `${id}->${island}`, source: id, target: island, type: 'straight', class: net.encrypted ? 'bridge encrypted' : 'bridge', style: { strokeDasharray: net.encrypted ? '6 4' : undefined } });
+  }
+  return all.length <= MAX_EDGES ? all : all.filter((e) => e.source === `net:${focusNetworkId}`);
+}
 
-  // The tray: services on no overlay network, ready to be dragged onto one.
-  const loose = model.services.filter((s) => !s.networkIds.some((n) => networks.some((x) => x.id === n)));
-  const trayId = 'tray';
-  nodes.push({ id: trayId, type: 'tray', position: { x: 0, y: networks.length * (NET_H + NET_GAP) }, draggable: false, style: { width: `${Math.max(width, 160 + loose.length * (CHIP_W + 8))}px`, height: `${NET_H}px` }, data: { kind: 'tray', count: loose.length } });
-  loose.forEach((s, k) => nodes.push(chip(s, { x: 150 + k * (CHIP_W + 8), y: 18 }, trayId, undefined)));
+/** How many islands a network reaches. */
+export function islandsReached(index: TaskIndex, networkId: string, islandOfNode: Map<string, string>): number {
+  const islands = new Set<string>();
+  for (const nodeId of index.reached.get(networkId) ?? []) {
+    const island = islandOfNode.get(nodeId);
+    if (island) islands.add(island);
+  }
+  return islands.size;
+}
+
+/** A chip's count: running tasks of the service, of its replicas. */
+export function replicasText(s: ClusterModel['services'][number], index: TaskIndex): string {
+  const up = index.running.get(s.id) ?? 0;
+  return s.mode === 'global' ? `global · ${up}` : `${up}/${s.replicas ?? 0}`;
+}
+
+export function islandHeight(tasks: number): string {
+  return `${70 + Math.max(1, Math.ceil(tasks / DOTS_PER_ROW)) * DOT}px`;
+}
+
+export function layoutMap(model: ClusterModel, focusNetworkId?: string, index: TaskIndex = indexTasks(model.tasks)): { nodes: Node<MapData>[]; edges: Edge[]; islandOfNode: Map<string, string> } {
+  const nodes: Node<MapData>[] = [];
+  const services = new Map(model.services.map((s) => [s.id, s]));
+  const serviceName = (id: string) => services.get(id)?.name ?? id;
+  const nodeById = new Map(model.nodes.map((n) => [n.id, n]));
+  const overlays = model.networks.filter((n) => !n.ingress && n.driver === 'overlay');
+  // Side by side: each swarm (in the model's order), then hosts in no swarm.
+  const groups = [...model.swarms.map((s) => ({ id: s.id, name: s.name })), { id: '', name: 'not in a swarm' }];
+  const several = model.swarms.length > 1;
+  const netRowsMax = Math.max(1, ...model.swarms.map((s) => overlays.filter((n) => n.swarmId === s.id).length + 1));
+  const top = several ? LABEL_H : 0;
+  const islandsTop = top + netRowsMax * (NET_H + NET_GAP) + 60;
+  const islandOfNode = new Map<string, string>();
+  let x0 = 0;
+
+  for (const group of groups) {
+    // Islands: the group's inventory hosts, then its nodes that have none (stale ones marked).
+    const islands = [
+      ...model.hosts.filter((h) => (h.swarmId ?? '') === group.id).map((h) => ({ key: h.hostId, name: h.name, hostId: h.hostId, nodeId: h.nodeId, state: h.status, stale: false })),
+      ...(group.id ? model.nodes.filter((n) => n.swarmId === group.id && !n.hostId).map((n) => ({ key: n.id, name: n.hostname, hostId: undefined, nodeId: n.id, state: n.state, stale: Boolean(n.stale) })) : []),
+    ];
+    const networks = group.id ? overlays.filter((n) => n.swarmId === group.id) : [];
+    const mine = group.id ? model.services.filter((s) => s.swarmId === group.id) : [];
+    if (!islands.length && !group.id) continue;
+    const width = Math.max(1, islands.length) * (ISLAND_W + ISLAND_GAP) - ISLAND_GAP;
+    if (several && group.id) {
+      nodes.push({ id: `swarm:${group.id}`, type: 'swarm', position: { x: x0, y: 0 }, draggable: false, selectable: false, style: { width: `${width}px`, height: `${LABEL_H - 8}px` }, data: { kind: 'swarm', name: group.name, swarmId: group.id } });
+    }
+    islands.forEach((island, i) => {
+      const node = island.nodeId ? nodeById.get(island.nodeId) : undefined;
+      const list = island.nodeId && !island.stale ? index.byNode.get(island.nodeId) : undefined;
+      const tasks = dotsOf(list, serviceName);
+      if (island.nodeId && !island.stale) islandOfNode.set(island.nodeId, `island:${island.key}`);
+      nodes.push({
+        id: `island:${island.key}`,
+        type: 'island',
+        position: { x: x0 + i * (ISLAND_W + ISLAND_GAP), y: islandsTop },
+        draggable: false,
+        selectable: true,
+        style: { width: `${ISLAND_W}px`, height: islandHeight(tasks.length) },
+        data: { ...islandState(island, node), kind: 'island', name: island.name, hostId: island.hostId, nodeId: island.hostId ? undefined : island.nodeId, tasks, dotsSig: dotsSignature(list), ...(island.stale ? { stale: true } : {}), swarmId: group.id || undefined },
+      });
+    });
+    if (!group.id) break;
+
+    // Networks: one bridge per overlay; chips of the services on it sit inside.
+    networks.forEach((net, row) => {
+      const onIt = mine.filter((s) => s.networkIds.includes(net.id));
+      const id = `net:${net.id}`;
+      nodes.push({
+        id,
+        type: 'network',
+        position: { x: x0, y: top + row * (NET_H + NET_GAP) },
+        draggable: false,
+        style: { width: `${Math.max(width, 160 + onIt.length * (CHIP_W + 8))}px`, height: `${NET_H}px` },
+        data: { kind: 'network', id: net.id, name: net.name, encrypted: net.encrypted, attachable: net.attachable, internal: net.internal, subnet: net.subnets[0]?.subnet, islands: islandsReached(index, net.id, islandOfNode), swarmId: group.id },
+      });
+      onIt.forEach((s, k) => nodes.push(chip(s, { x: 150 + k * (CHIP_W + 8), y: 18 }, id, net.id)));
+    });
+
+    // The tray: services on no overlay network, ready to be dragged onto one.
+    const loose = mine.filter((s) => !s.networkIds.some((n) => networks.some((x) => x.id === n)));
+    const trayId = several ? `tray:${group.id}` : 'tray';
+    nodes.push({ id: trayId, type: 'tray', position: { x: x0, y: top + networks.length * (NET_H + NET_GAP) }, draggable: false, style: { width: `${Math.max(width, 160 + loose.length * (CHIP_W + 8))}px`, height: `${NET_H}px` }, data: { kind: 'tray', count: loose.length, swarmId: group.id } });
+    loose.forEach((s, k) => nodes.push(chip(s, { x: 150 + k * (CHIP_W + 8), y: 18 }, trayId, undefined)));
+    const widest = Math.max(width, ...networks.map((n) => 160 + mine.filter((s) => s.networkIds.includes(n.id)).length * (CHIP_W + 8)), 160 + loose.length * (CHIP_W + 8));
+    x0 += widest + SWARM_GAP;
+  }
 
   function chip(s: ClusterModel['services'][number], position: { x: number; y: number }, parent: string, networkId: string | undefined): Node<MapData> {
-    const up = runningByService.get(s.id) ?? 0;
     return {
       id: `chip:${s.id}:${networkId ?? 'tray'}`,
       type: 'chip',
@@ -146,9 +206,13 @@ export function layoutMap(model: ClusterModel, focusNetworkId?: string): { nodes
       position,
       draggable: true,
       style: { width: `${CHIP_W}px` },
-      data: { kind: 'chip', serviceId: s.id, name: s.name, color: serviceColor(s.id), replicas: s.mode === 'global' ? `global · ${up}` : `${up}/${s.replicas ?? 0}`, networkId },
+      data: { kind: 'chip', serviceId: s.id, name: s.name, color: serviceColor(s.id), replicas: replicasText(s, index), networkId, swarmId: s.swarmId },
     };
   }
-  const edges = allEdges.length <= MAX_EDGES ? allEdges : allEdges.filter((e) => e.source === `net:${focusNetworkId}`);
-  return { nodes, edges };
+  return { nodes, edges: bridgeEdges(model, index, islandOfNode, focusNetworkId), islandOfNode };
+}
+
+/** An island's role and state line, from its node (a stale node says so). */
+export function islandState(island: { stale: boolean; state: string }, node: ClusterModel['nodes'][number] | undefined): { role: string; state: string } {
+  return { role: node ? (node.leader ? 'leader' : node.role) : '', state: island.stale ? 'stale' : String(node?.state ?? island.state) };
 }

@@ -1,9 +1,12 @@
-// The cluster model as pushed by the engine, plus the log of operations the user ran here.
+// The cluster model as pushed by the engine (kept in normalised maps, updated by deltas, at
+// most once a frame), the swarm the pages show, and the log of operations the user ran here.
 import { defineStore } from 'pinia';
-import { ref, shallowRef } from 'vue';
+import { computed, ref, shallowRef } from 'vue';
 import type { CliCommand, ClusterModel } from '../../../electron/shared/model';
 import { ApiError } from '../../../electron/shared/errors';
 import { api } from '../api/client';
+import { ClusterFeed, rebuildModel } from './cluster-feed';
+import { scopeModel } from './swarm-scope';
 
 export interface LogEntry {
   id: number;
@@ -13,19 +16,57 @@ export interface LogEntry {
   at: string;
 }
 
+/** Once per frame, or after 100 ms when frames do not come (a hidden window). */
+function nextFrame(fn: () => void): void {
+  let done = false;
+  const run = () => {
+    if (done) return;
+    done = true;
+    fn();
+  };
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(run);
+  setTimeout(run, 100);
+}
+
+const SWARM_KEY = 'archipelago.swarm';
+
 export const useClusterStore = defineStore('cluster', () => {
-  // Replaced whole on every change, never edited in place: no deep reactivity needed.
+  // Replaced whole on every batch of changes, never edited in place: no deep reactivity needed.
   const model = shallowRef<ClusterModel | null>(null);
+  const loadError = ref<string | null>(null);
   const log = ref<LogEntry[]>([]);
   /** Live per-host phase of the running multi-host operation. */
   const progress = ref<Record<string, { phase: string; message: string }>>({});
+  /** The swarm the pages show: one swarm's id, or 'all' (side by side). */
+  const swarmChoice = ref<string>(sessionStorage.getItem(SWARM_KEY) ?? 'all');
   let next = 1;
 
-  api.on('cluster:changed', (p) => (model.value = p.model));
+  const feed = new ClusterFeed({
+    fetchModel: () => api.call('cluster:model', {}),
+    later: nextFrame,
+    changed: (kinds) => {
+      loadError.value = null;
+      model.value = rebuildModel(feed.state, model.value, kinds);
+    },
+    failed: (err) => (loadError.value = err instanceof Error ? err.message : String(err)),
+  });
+  api.on('cluster:changed', (delta) => feed.receive(delta));
   api.on('operation:progress', (p) => (progress.value[p.hostId] = { phase: p.phase, message: p.message }));
+  void feed.reload();
 
-  async function refresh(): Promise<void> {
-    model.value = await api.call('cluster:snapshot', {});
+  /** The swarm shown: the one chosen while it exists, else all. */
+  const swarm = computed(() => (model.value?.swarms.some((s) => s.id === swarmChoice.value) ? swarmChoice.value : 'all'));
+  /** The model limited to the swarm shown (the whole model for 'all'). */
+  const scoped = computed(() => (model.value ? scopeModel(model.value, swarm.value) : null));
+
+  function chooseSwarm(id: string): void {
+    swarmChoice.value = id;
+    sessionStorage.setItem(SWARM_KEY, id);
+  }
+
+  /** Loads the whole model as the engine holds it (no read of the hosts), unless deltas keep it current already. */
+  function refresh(): Promise<void> {
+    return feed.state.loaded ? Promise.resolve() : feed.reload();
   }
 
   /** Runs one operation and records its outcome (with its CLI equivalent) in the log. */
@@ -48,5 +89,5 @@ export const useClusterStore = defineStore('cluster', () => {
     }
   }
 
-  return { model, log, progress, refresh, record };
+  return { model, scoped, swarm, chooseSwarm, loadError, log, progress, refresh, record, feed };
 });

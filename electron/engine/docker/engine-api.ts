@@ -1,0 +1,53 @@
+// The Docker Engine API reads the cluster model makes, typed by the Engine API's own OpenAPI
+// document (the docker-types package generates these types from it, per API version; our
+// oldest engine speaks 1.41). Each call is one GET through the host's dockerode modem, so it
+// travels like every other call (SSH channel or local socket) and fails with the same errors.
+import type { Readable } from 'node:stream';
+import type Docker from 'dockerode';
+import type { ContainerSummary, EventMessage, Network, Node, Service, Swarm, SystemInfo, Task } from 'docker-types/generated/1.41';
+
+export type { ContainerSummary, EventMessage, Network, Node, Service, Swarm, SystemInfo };
+
+/** A task as the engine returns it: with its network attachments, which the OpenAPI document leaves out. */
+export type EngineTask = Task & { NetworksAttachments?: { Network?: { ID?: string }; Addresses?: string[] }[] };
+
+/** Engine API filters: each name to the values any of which may match. */
+export type Filters = Record<string, string[]>;
+
+const STATUS = { 200: true, 400: 'bad parameter', 404: 'no such object', 500: 'server error', 503: 'node is not part of a swarm' } as const;
+
+// docker-modem appends the query only to a path that ends in '?' (and drops the '?' when there is none).
+function get<T>(docker: Docker, path: string, query: Record<string, unknown> = {}): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    docker.modem.dial({ path: `${path}?`, method: 'GET', options: query, statusCodes: STATUS }, (err, data) => (err ? reject(err) : resolve(data as T)));
+  });
+}
+
+const withFilters = (filters?: Filters) => (filters && Object.keys(filters).length ? { filters } : {});
+
+export const engineApi = {
+  info: (d: Docker) => get<SystemInfo>(d, '/info'),
+  swarm: (d: Docker) => get<Swarm>(d, '/swarm'),
+  nodes: (d: Docker, filters?: Filters) => get<Node[]>(d, '/nodes', withFilters(filters)),
+  services: (d: Docker, filters?: Filters) => get<Service[]>(d, '/services', withFilters(filters)),
+  tasks: (d: Docker, filters?: Filters) => get<EngineTask[]>(d, '/tasks', withFilters(filters)),
+  networks: (d: Docker, filters?: Filters) => get<Network[]>(d, '/networks', withFilters(filters)),
+  network: (d: Docker, id: string, verbose = false) => get<Network & NetworkVerbose>(d, `/networks/${encodeURIComponent(id)}`, verbose ? { verbose: true } : {}),
+  containers: (d: Docker, filters?: Filters) => get<ContainerSummary[]>(d, '/containers/json', { all: true, ...withFilters(filters) }),
+  service: (d: Docker, id: string) => get<Service>(d, `/services/${encodeURIComponent(id)}`),
+  node: (d: Docker, id: string) => get<Node>(d, `/nodes/${encodeURIComponent(id)}`),
+  /** The engine's event stream (newline-separated JSON), limited to the given filters. */
+  events: (d: Docker, filters: Filters) =>
+    new Promise<Readable>((resolve, reject) => {
+      d.modem.dial({ path: '/events?', method: 'GET', options: withFilters(filters), isStream: true, statusCodes: STATUS }, (err, data) => (err ? reject(err) : resolve(data as Readable)));
+    }),
+};
+
+/**
+ * What a swarm network's inspect adds in verbose mode or on a node where it is instantiated;
+ * the OpenAPI document of 1.41 describes neither.
+ */
+export interface NetworkVerbose {
+  Peers?: { Name: string; IP: string }[];
+  Services?: Record<string, { VIP?: string; Tasks?: { Name: string; EndpointIP: string; Info?: Record<string, string> }[] }>;
+}

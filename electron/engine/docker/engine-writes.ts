@@ -1,0 +1,40 @@
+// The Engine API calls that change a swarm, typed like the
+// reads (engine-api.ts). Updates carry the version read, as the Engine API asks, so a change
+// made by someone else in between is refused instead of overwritten.
+import type { Readable } from 'node:stream';
+import type Docker from 'dockerode';
+import type { Network, NodeSpec, ServiceSpec, SwarmSpec } from 'docker-types/generated/1.41';
+
+export type { NodeSpec, ServiceSpec };
+
+/** What networks:create sends: a network's own fields, less those the engine sets. */
+export type NetworkCreateRequest = Omit<Network, 'Id' | 'Created' | 'Scope' | 'Containers'> & { CheckDuplicate?: boolean };
+
+const STATUS = { 200: true, 201: true, 204: true, 400: 'bad parameter', 403: 'operation not supported', 404: 'no such object', 409: 'conflict', 500: 'server error', 503: 'node is not part of a swarm' } as const;
+
+function call<T>(d: Docker, method: 'GET' | 'POST' | 'DELETE', path: string, query: Record<string, unknown> = {}, body?: object, isStream = false): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    // docker-modem takes the query from _query and the JSON body from _body (POST only).
+    d.modem.dial({ path: `${path}?`, method, options: body ? { _query: query, _body: body } : query, statusCodes: STATUS, allowEmpty: true, isStream }, (err, data) => (err ? reject(err) : resolve(data as T)));
+  });
+}
+
+const at = (kind: string, id: string) => `/${kind}/${encodeURIComponent(id)}`;
+
+export const engineWrites = {
+  swarmUpdate: (d: Docker, version: number, spec: SwarmSpec, rotate: { worker: boolean; manager: boolean }) =>
+    call<void>(d, 'POST', '/swarm/update', { version, rotateWorkerToken: rotate.worker, rotateManagerToken: rotate.manager }, spec),
+
+  serviceCreate: (d: Docker, spec: ServiceSpec) => call<{ ID?: string; Warning?: string }>(d, 'POST', '/services/create', {}, spec),
+  serviceUpdate: (d: Docker, id: string, version: number, spec: ServiceSpec) => call<{ Warnings?: string[] }>(d, 'POST', `${at('services', id)}/update`, { version }, spec),
+  serviceRemove: (d: Docker, id: string) => call<void>(d, 'DELETE', at('services', id)),
+  /** A service's logs from every task: the multiplexed frames, whole or as a stream. */
+  serviceLogs: (d: Docker, id: string, query: { stdout: boolean; stderr: boolean; timestamps: boolean; details: boolean; tail: number }) => call<Buffer | string>(d, 'GET', `${at('services', id)}/logs`, { ...query, follow: false }),
+  serviceLogStream: (d: Docker, id: string, query: { stdout: boolean; stderr: boolean; timestamps: boolean; details: boolean; tail: number }) => call<Readable>(d, 'GET', `${at('services', id)}/logs`, { ...query, follow: true }, undefined, true),
+
+  networkCreate: (d: Docker, body: NetworkCreateRequest) => call<{ Id?: string; Warning?: string }>(d, 'POST', '/networks/create', {}, body),
+  networkRemove: (d: Docker, id: string) => call<void>(d, 'DELETE', at('networks', id)),
+
+  nodeUpdate: (d: Docker, id: string, version: number, spec: NodeSpec) => call<void>(d, 'POST', `${at('nodes', id)}/update`, { version }, spec),
+  nodeRemove: (d: Docker, id: string, force: boolean) => call<void>(d, 'DELETE', at('nodes', id), { force }),
+};

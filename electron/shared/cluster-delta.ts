@@ -1,0 +1,132 @@
+// The cluster model as a stream of deltas: what one cluster:changed event carries, how each kind
+// of object is keyed, and the one way to apply a delta. The engine builds deltas; the renderer,
+// the tests and the benchmarks apply them with ClusterState.
+import type { ClusterModel, SwarmView } from './model';
+
+export const CLUSTER_KINDS = ['swarms', 'hosts', 'nodes', 'networks', 'services', 'tasks', 'containers'] as const;
+export type ClusterKind = (typeof CLUSTER_KINDS)[number];
+export type ClusterItem<K extends ClusterKind> = ClusterModel[K][number];
+
+/** Model-wide fields, sent whenever one of them changes. */
+export interface ClusterMeta {
+  swarm: SwarmView | null;
+  noReachableManager: ClusterModel['noReachableManager'] | null;
+  updatedAt: string;
+}
+
+export type ClusterUpserts = { [K in ClusterKind]?: ClusterItem<K>[] };
+export type ClusterRemoves = { [K in ClusterKind]?: string[] };
+
+export interface ClusterDelta {
+  /** One more than the previous event's: a client that sees a jump has missed one. */
+  seq: number;
+  /** The whole model instead of a change: sent to a new subscriber and after a gap. */
+  model?: ClusterModel;
+  /** Objects added or changed, whole, per kind. */
+  upserts?: ClusterUpserts;
+  /** Keys (see itemKey) of objects gone, per kind. */
+  removes?: ClusterRemoves;
+  meta?: Partial<ClusterMeta>;
+}
+
+/** How each kind is keyed: containers by host and id (ids are per engine), the rest by id. */
+export function itemKey<K extends ClusterKind>(kind: K, item: ClusterItem<K>): string {
+  if (kind === 'containers') {
+    const c = item as ClusterItem<'containers'>;
+    return `${c.hostId}/${c.id}`;
+  }
+  if (kind === 'hosts') return (item as ClusterItem<'hosts'>).hostId;
+  return (item as { id: string }).id;
+}
+
+type KindMaps = { [K in ClusterKind]: Map<string, ClusterItem<K>> };
+
+export type ApplyOutcome = 'full' | 'applied' | 'stale' | 'gap';
+
+/**
+ * A client's copy of the model: one map per kind, keyed as itemKey says, plus the model-wide
+ * fields. Applying the engine's deltas in order gives the engine's model; a delta whose seq is
+ * not the next one is a gap, and the client asks for the whole model again.
+ */
+export class ClusterState {
+  seq = -1;
+  readonly maps: KindMaps = {
+    swarms: new Map(),
+    hosts: new Map(),
+    nodes: new Map(),
+    networks: new Map(),
+    services: new Map(),
+    tasks: new Map(),
+    containers: new Map(),
+  };
+  meta: ClusterMeta = { swarm: null, noReachableManager: null, updatedAt: '' };
+  /** Kinds the last apply changed (all of them after a whole model). */
+  changed = new Set<ClusterKind>();
+
+  get loaded(): boolean {
+    return this.seq >= 0;
+  }
+
+  /** Takes a whole model (from cluster:model, cluster:snapshot or an event that carries one). */
+  load(model: ClusterModel): void {
+    for (const kind of CLUSTER_KINDS) {
+      const map = this.maps[kind] as Map<string, ClusterItem<typeof kind>>;
+      map.clear();
+      for (const item of model[kind] as ClusterItem<typeof kind>[]) map.set(itemKey(kind, item), item);
+    }
+    this.meta = { swarm: model.swarm, noReachableManager: model.noReachableManager ?? null, updatedAt: model.updatedAt };
+    this.seq = model.seq;
+    this.changed = new Set(CLUSTER_KINDS);
+  }
+
+  apply(delta: ClusterDelta): ApplyOutcome {
+    if (delta.model) {
+      if (this.loaded && delta.model.seq < this.seq) return 'stale';
+      this.load(delta.model);
+      return 'full';
+    }
+    if (!this.loaded) return 'gap';
+    if (delta.seq <= this.seq) return 'stale';
+    if (delta.seq !== this.seq + 1) return 'gap';
+    this.changed = new Set();
+    for (const kind of CLUSTER_KINDS) {
+      const map = this.maps[kind] as Map<string, ClusterItem<typeof kind>>;
+      const gone = delta.removes?.[kind];
+      const came = delta.upserts?.[kind] as ClusterItem<typeof kind>[] | undefined;
+      if (gone?.length) for (const key of gone) map.delete(key);
+      if (came?.length) for (const item of came) map.set(itemKey(kind, item), item);
+      if (gone?.length || came?.length) this.changed.add(kind);
+    }
+    if (delta.meta) this.meta = { ...this.meta, ...delta.meta };
+    this.seq = delta.seq;
+    return 'applied';
+  }
+
+  toModel(): ClusterModel {
+    const { swarm, noReachableManager, updatedAt } = this.meta;
+    return {
+      swarm,
+      ...(noReachableManager ? { noReachableManager } : {}),
+      swarms: [...this.maps.swarms.values()],
+      hosts: [...this.maps.hosts.values()],
+      nodes: [...this.maps.nodes.values()],
+      networks: [...this.maps.networks.values()],
+      services: [...this.maps.services.values()],
+      tasks: [...this.maps.tasks.values()],
+      containers: [...this.maps.containers.values()],
+      updatedAt,
+      seq: this.seq,
+    };
+  }
+}
+
+/** A model with every list in key order, without its time and seq: two of these compare equal when the models say the same. */
+export function comparableModel(model: ClusterModel): Omit<ClusterModel, 'updatedAt' | 'seq'> {
+  const { updatedAt: _u, seq: _s, ...rest } = model;
+  const sorted = { ...rest };
+  for (const kind of CLUSTER_KINDS) {
+    const list = [...(model[kind] as ClusterItem<typeof kind>[])].sort((a, b) => itemKey(kind, a).localeCompare(itemKey(kind, b)));
+    (sorted as Record<ClusterKind, unknown[]>)[kind] = list;
+  }
+  return sorted;
+}
