@@ -16,6 +16,8 @@ import { ServiceLogs } from './services/service-logs';
 import { ImageService } from './images/image-service';
 import { CheckService } from './checks/check-service';
 import { ConsoleService } from './console/console-service';
+import { StackService } from './stacks/stack-service';
+import { SwarmObjectService } from './swarm-objects/swarm-object-service';
 
 export interface EngineOptions {
   configDir: string;
@@ -76,6 +78,8 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     ...new ImageService(hosts).handlers,
     ...checks.handlers,
     ...consoles.handlers,
+    ...new StackService(hosts, changing).handlers,
+    ...new SwarmObjectService(hosts, changing).handlers,
   };
   return {
     handlers,
