@@ -51,7 +51,7 @@ export function exportCompose(input: ExportInput): string {
   const { stack } = input;
   const short = (name: string) => (stack && name.startsWith(`${stack}_`) ? name.slice(stack.length + 1) : name);
   const netById = new Map(input.networks.map((n) => [n.Id as string, n]));
-  const out: Any = { version: '3.8', services: {} };
+  const out: Any = { version: '3.9', services: {} };
   const networks: Any = {};
   const volumes: Any = {};
   const secrets: Any = {};
@@ -192,7 +192,7 @@ export function exportCompose(input: ExportInput): string {
       const l = task.Resources.Limits as Any;
       const limits: Any = {};
       if (l.NanoCPUs) limits.cpus = cpus(l.NanoCPUs);
-      if (l.MemoryBytes) limits.memory = l.MemoryBytes;
+      if (l.MemoryBytes) limits.memory = String(l.MemoryBytes);
       if (l.Pids) limits.pids = l.Pids;
       set(resources, 'limits', limits);
     }
@@ -200,7 +200,7 @@ export function exportCompose(input: ExportInput): string {
       const r = task.Resources.Reservations as Any;
       const res: Any = {};
       if (r.NanoCPUs) res.cpus = cpus(r.NanoCPUs);
-      if (r.MemoryBytes) res.memory = r.MemoryBytes;
+      if (r.MemoryBytes) res.memory = String(r.MemoryBytes);
       set(res, 'generic_resources', ((r.GenericResources ?? []) as Any[]).filter((g) => g.DiscreteResourceSpec).map((g) => ({ discrete_resource_spec: { kind: g.DiscreteResourceSpec.Kind, value: g.DiscreteResourceSpec.Value } })));
       set(resources, 'reservations', res);
     }
@@ -234,5 +234,13 @@ export function exportCompose(input: ExportInput): string {
   set(out, 'secrets', secrets);
   set(out, 'configs', configs);
   const header = stack ? `# Stack ${stack}, exported by Archipelago. Secrets and configs are external: their content is never read back.\n` : `# Exported by Archipelago. Secrets, configs and networks are external.\n`;
-  return header + stringify(out, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false });
+  return header + stringify(escapeDollars(out), { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false });
+}
+
+/** Every value is interpolated when the file is read again: a literal `$` is written `$$`. */
+function escapeDollars(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(/\$/g, '$$$$');
+  if (Array.isArray(value)) return value.map(escapeDollars);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeDollars(v)]));
+  return value;
 }
