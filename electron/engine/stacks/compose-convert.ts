@@ -219,6 +219,16 @@ export function convertStack(input: ConvertInput): ConvertedStack {
       else if (!HANDLED.has(k) && !k.startsWith('x-')) warnings.push({ service: key, key: k, message: `${key}: ${k} is not used by docker stack deploy` });
     }
     const deploy = (s.deploy ?? {}) as Any;
+    // Counts the CLI reads as unsigned integers: a negative or fractional one is refused here.
+    const counts: [ComposePath, unknown][] = [
+      [['deploy', 'replicas'], deploy.replicas],
+      [['deploy', 'update_config', 'parallelism'], deploy.update_config?.parallelism],
+      [['deploy', 'rollback_config', 'parallelism'], deploy.rollback_config?.parallelism],
+      [['deploy', 'restart_policy', 'max_attempts'], deploy.restart_policy?.max_attempts],
+      [['deploy', 'placement', 'max_replicas_per_node'], deploy.placement?.max_replicas_per_node],
+      [['healthcheck', 'retries'], s.healthcheck?.retries],
+    ];
+    for (const [p, v] of counts) if (v !== undefined && v !== null && !(Number.isInteger(v) && (v as number) >= 0)) problems.push(doc.problem(where(...p), `must be a whole number, 0 or more (got ${JSON.stringify(v)})`));
     for (const k of Object.keys(deploy)) if (!DEPLOY_HANDLED.has(k) && !k.startsWith('x-')) warnings.push({ service: key, key: `deploy.${k}`, message: `${key}: deploy.${k} is not used by docker stack deploy` });
     if (typeof s.image !== 'string' || !s.image) {
       problems.push(doc.problem(where(), 'needs an image: stacks do not build images', { hint: 'Give the image the service runs (build and push it first).' }));
@@ -505,11 +515,12 @@ function convertPorts(value: unknown): PortConfig[] {
     if (typeof p === 'string' || typeof p === 'number') ports.push(...parsePortShort(p));
     else {
       const l = p as Any;
+      if (!Number.isInteger(Number(l.target)) || Number(l.target) < 1 || Number(l.target) > 65535) throw new ValueError(`target port ${JSON.stringify(l.target)} must be from 1 to 65535`);
       const port: PortConfig = { TargetPort: Number(l.target) };
       if (l.protocol) port.Protocol = String(l.protocol);
       if (l.published !== undefined && l.published !== null) {
         const published = String(l.published);
-        if (!/^\d+$/.test(published)) throw new ValueError(`published port "${published}" must be a single port number for a stack`);
+        if (!/^\d+$/.test(published) || Number(published) > 65535) throw new ValueError(`published port "${published}" must be a single port number (0 to 65535) for a stack`);
         port.PublishedPort = Number(published);
       }
       if (l.mode) port.PublishMode = String(l.mode);

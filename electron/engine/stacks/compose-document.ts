@@ -21,8 +21,15 @@ export function pathText(path: ComposePath): string {
   return path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[');
 }
 
-/** yaml.v2 reads YAML 1.1 without its base-60 numbers and timestamps. */
-const asGoYaml = (tags: Tags) => tags.filter((t) => typeof t !== 'object' || (!('format' in t && t.format === 'TIME') && !String(t.tag).endsWith(':timestamp')));
+/**
+ * yaml.v2 reads YAML 1.1 without its base-60 numbers and timestamps, and a float needs a digit
+ * (a lone `.`, as in `build: .`, is a string there).
+ */
+const GO_FLOAT = /^[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)$/;
+const asGoYaml = (tags: Tags) =>
+  tags
+    .filter((t) => typeof t !== 'object' || (!('format' in t && t.format === 'TIME') && !String(t.tag).endsWith(':timestamp')))
+    .map((t) => (typeof t === 'object' && String(t.tag).endsWith(':float') && !('format' in t && t.format) && t.test?.source.includes('\\.[0-9_]*$') ? { ...t, test: GO_FLOAT } : t));
 
 export function parseCompose(text: string): ParseOutcome {
   const lines = new LineCounter();
