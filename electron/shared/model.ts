@@ -218,6 +218,8 @@ export interface ServiceView {
   endpointMode: 'vip' | 'dnsrr';
   networkIds: string[];
   ports: { published?: number; target: number; protocol: string }[];
+  /** The stack it belongs to (its com.docker.stack.namespace label), when deployed as one. */
+  stack?: string;
 }
 
 export interface TaskView {
@@ -228,6 +230,8 @@ export interface TaskView {
   state: string;
   desiredState: string;
   error?: string;
+  /** The scheduler's or agent's word on the state ("pending task scheduling", …). */
+  message?: string;
   containerId?: string;
   addresses: { networkId: string; address: string }[];
 }

@@ -16,7 +16,7 @@ describe('README screenshots', () => {
       expect(existsSync(path.join(ROOT, 'docs', 'screenshots', `${name}.png`)), name).toBe(true);
     }
     // …and every one of them is really taken by an e2e test.
-    const e2e = ['hosts', 'cluster', 'map', 'networks-services', 'checks', 'learn'].map((f) => readFileSync(path.join(ROOT, 'test', 'e2e', `${f}.test.ts`), 'utf8')).join('\n');
+    const e2e = ['hosts', 'cluster', 'map', 'networks-services', 'checks', 'learn', 'stacks'].map((f) => readFileSync(path.join(ROOT, 'test', 'e2e', `${f}.test.ts`), 'utf8')).join('\n');
     for (const name of README_SHOTS) {
       const learn = /^learn-(\d)-(\w+)$/.exec(name);
       expect(learn ? e2e.includes(`shot(${learn[1]}, '${learn[2]}')`) : e2e.includes(`screenshot(page, '${name}')`), `no e2e test takes ${name}`).toBe(true);

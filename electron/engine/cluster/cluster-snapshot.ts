@@ -44,6 +44,7 @@ const serviceView = (s: Any): ServiceView => ({
   endpointMode: s.Spec?.EndpointSpec?.Mode ?? 'vip',
   networkIds: (s.Spec?.TaskTemplate?.Networks ?? []).map((n: Any) => n.Target),
   ports: (s.Endpoint?.Ports ?? []).map((p: Any) => ({ published: p.PublishedPort, target: p.TargetPort, protocol: p.Protocol })),
+  ...(s.Spec?.Labels?.['com.docker.stack.namespace'] ? { stack: s.Spec.Labels['com.docker.stack.namespace'] } : {}),
 });
 
 const taskView = (t: Any): TaskView => ({
@@ -54,6 +55,7 @@ const taskView = (t: Any): TaskView => ({
   state: t.Status?.State ?? 'unknown',
   desiredState: t.DesiredState,
   error: t.Status?.Err,
+  message: t.Status?.Message,
   containerId: t.Status?.ContainerStatus?.ContainerID,
   addresses: (t.NetworksAttachments ?? []).flatMap((a: Any) => (a.Addresses ?? []).map((address: string) => ({ networkId: a.Network?.ID, address }))),
 });

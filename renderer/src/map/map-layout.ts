@@ -31,6 +31,11 @@ export interface NetworkData {
   kind: 'network';
   id: string;
   name: string;
+  /** The name without its `<stack>_` prefix, shown on the bridge. */
+  label: string;
+  /** The stack it belongs to, and that stack's shared colour. */
+  stack?: string;
+  stackColor?: string;
   encrypted: boolean;
   attachable: boolean;
   internal: boolean;
@@ -41,6 +46,10 @@ export interface ChipData {
   kind: 'chip';
   serviceId: string;
   name: string;
+  /** The name without its `<stack>_` prefix, shown on the chip (the full name is its tooltip). */
+  label: string;
+  stack?: string;
+  stackColor?: string;
   color: string;
   replicas: string;
   /** The network this chip sits on; undefined in the tray. */
@@ -59,6 +68,19 @@ export function serviceColor(id: string): string {
   return `hsl(${h % 360} 65% 50%)`;
 }
 
+/** One shared colour per stack (a frame around its chips and bridges), apart from the per-service hues. */
+export function stackColor(stack: string): string {
+  let h = 7;
+  for (const c of stack) h = (h * 33 + c.charCodeAt(0)) >>> 0;
+  return `hsl(${h % 360} 55% 42%)`;
+}
+
+const STACK_LABEL = 'com.docker.stack.namespace';
+/** A stack object's name as the stack file says it: `<stack>_web` → `web`. */
+export function shortName(name: string, stack?: string): string {
+  return stack && name.startsWith(`${stack}_`) && name.length > stack.length + 1 ? name.slice(stack.length + 1) : name;
+}
+
 /** Above this many bridge-to-island lines the map draws them only for the selected network. */
 export const MAX_EDGES = 120;
 
@@ -74,7 +96,11 @@ export function layoutMap(model: ClusterModel, focusNetworkId?: string): { nodes
     if (t.nodeId) tasksByNode.set(t.nodeId, [...(tasksByNode.get(t.nodeId) ?? []), t]);
     if (t.state === 'running') runningByService.set(t.serviceId, (runningByService.get(t.serviceId) ?? 0) + 1);
   }
-  const networks = model.networks.filter((n) => !n.ingress && n.driver === 'overlay');
+  // A stack's networks side by side (then by name), so its group reads as one.
+  const networks = model.networks
+    .filter((n) => !n.ingress && n.driver === 'overlay')
+    .sort((a, b) => (a.labels[STACK_LABEL] ?? '').localeCompare(b.labels[STACK_LABEL] ?? '') || a.name.localeCompare(b.name));
+  const byStack = (list: ClusterModel['services']) => [...list].sort((a, b) => (a.stack ?? '').localeCompare(b.stack ?? '') || a.name.localeCompare(b.name));
   const netRows = networks.length + 1; // +1: the tray
   const islandsTop = netRows * (NET_H + NET_GAP) + 60;
 
@@ -114,7 +140,8 @@ export function layoutMap(model: ClusterModel, focusNetworkId?: string): { nodes
 
   // Networks: one bridge per overlay; chips of the services on it sit inside.
   networks.forEach((net, row) => {
-    const onIt = model.services.filter((s) => s.networkIds.includes(net.id));
+    const onIt = byStack(model.services.filter((s) => s.networkIds.includes(net.id)));
+    const stack = net.labels[STACK_LABEL];
     const reached = reachedBy.get(net.id) ?? new Set<string>();
     const id = `net:${net.id}`;
     nodes.push({
@@ -123,7 +150,7 @@ export function layoutMap(model: ClusterModel, focusNetworkId?: string): { nodes
       position: { x: 0, y: row * (NET_H + NET_GAP) },
       draggable: false,
       style: { width: `${Math.max(width, 160 + onIt.length * (CHIP_W + 8))}px`, height: `${NET_H}px` },
-      data: { kind: 'network', id: net.id, name: net.name, encrypted: net.encrypted, attachable: net.attachable, internal: net.internal, subnet: net.subnets[0]?.subnet, islands: reached.size },
+      data: { kind: 'network', id: net.id, name: net.name, label: shortName(net.name, stack), ...(stack ? { stack, stackColor: stackColor(stack) } : {}), encrypted: net.encrypted, attachable: net.attachable, internal: net.internal, subnet: net.subnets[0]?.subnet, islands: reached.size },
     });
     onIt.forEach((s, k) => nodes.push(chip(s, { x: 150 + k * (CHIP_W + 8), y: 18 }, id, net.id)));
     for (const island of reached) {
@@ -132,7 +159,7 @@ export function layoutMap(model: ClusterModel, focusNetworkId?: string): { nodes
   });
 
   // The tray: services on no overlay network, ready to be dragged onto one.
-  const loose = model.services.filter((s) => !s.networkIds.some((n) => networks.some((x) => x.id === n)));
+  const loose = byStack(model.services.filter((s) => !s.networkIds.some((n) => networks.some((x) => x.id === n))));
   const trayId = 'tray';
   nodes.push({ id: trayId, type: 'tray', position: { x: 0, y: networks.length * (NET_H + NET_GAP) }, draggable: false, style: { width: `${Math.max(width, 160 + loose.length * (CHIP_W + 8))}px`, height: `${NET_H}px` }, data: { kind: 'tray', count: loose.length } });
   loose.forEach((s, k) => nodes.push(chip(s, { x: 150 + k * (CHIP_W + 8), y: 18 }, trayId, undefined)));
@@ -146,7 +173,7 @@ export function layoutMap(model: ClusterModel, focusNetworkId?: string): { nodes
       position,
       draggable: true,
       style: { width: `${CHIP_W}px` },
-      data: { kind: 'chip', serviceId: s.id, name: s.name, color: serviceColor(s.id), replicas: s.mode === 'global' ? `global · ${up}` : `${up}/${s.replicas ?? 0}`, networkId },
+      data: { kind: 'chip', serviceId: s.id, name: s.name, label: shortName(s.name, s.stack), ...(s.stack ? { stack: s.stack, stackColor: stackColor(s.stack) } : {}), color: serviceColor(s.id), replicas: s.mode === 'global' ? `global · ${up}` : `${up}/${s.replicas ?? 0}`, networkId },
     };
   }
   const edges = allEdges.length <= MAX_EDGES ? allEdges : allEdges.filter((e) => e.source === `net:${focusNetworkId}`);
