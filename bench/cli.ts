@@ -2,10 +2,11 @@
 import { benchChecks } from './checks';
 import { benchLoad } from './load';
 import { benchMap } from './map';
+import { benchStacks } from './stacks';
 import { benchSwarm } from './swarm';
 import { benchTransport } from './transport';
 
-const BENCHES: Record<string, () => Promise<void>> = { transport: benchTransport, swarm: benchSwarm, map: benchMap, checks: benchChecks, load: benchLoad };
+const BENCHES: Record<string, () => Promise<void>> = { transport: benchTransport, swarm: benchSwarm, map: benchMap, checks: benchChecks, load: benchLoad, stacks: benchStacks };
 
 const name = process.argv[2];
 const run = name ? BENCHES[name] : undefined;
