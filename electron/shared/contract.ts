@@ -35,7 +35,7 @@ import {
   trustInput,
 } from './schemas';
 import { byObject, byStack, objectCreateInput, objectRotateInput, serviceExportInput, stackCheckInput, stackDeployInput } from './stack-schemas';
-import type { ComposeCheck, RotateResult, StackDeployResult, StackStatus, StackView, SwarmObjectView } from './stacks';
+import type { ComposeCheck, RotateResult, StackDeployResult, StackList, StackStatus, SwarmObjectList } from './stacks';
 
 export interface MethodSpec<I extends z.ZodType, O> {
   input: I;
@@ -88,18 +88,18 @@ export const contract = {
   'console:input': method(consoleInput, 'Types into an open console.').returns<{ ok: true }>(),
   'console:resize': method(consoleResizeInput, 'Tells an open console its terminal size.').returns<{ ok: true }>(),
   'console:close': method(consoleCloseInput, 'Closes a console (ends its shell).').returns<{ closed: boolean }>(),
-  'stacks:list': method(noInput, 'Every stack on the swarm, whoever deployed it (found by the com.docker.stack.namespace label): its services with running/desired tasks, networks, secrets and configs.').returns<StackView[]>(),
+  'stacks:list': method(noInput, 'Every stack on the swarm, whoever deployed it (found by the com.docker.stack.namespace label): its services with running/desired tasks, networks, secrets and configs.').returns<StackList>(),
   'stacks:check': method(stackCheckInput, 'Checks a compose file without touching the swarm: YAML, ${VAR} interpolation from the .env text, the compose specification schema, and the conversion; problems with line and column, ignored keys as warnings, variables used and missing.').returns<ComposeCheck>(),
   'stacks:deploy': method(stackDeployInput, 'Deploys a compose file as a stack, as docker stack deploy does (updating it in place; with prune, removing services the file dropped). With preview, says what would be created, updated or removed and changes nothing.').returns<StackDeployResult>(),
   'stacks:status': method(byStack, 'How a stack\'s services are doing: running/desired tasks, converged, still rolling, or failing and why.').returns<StackStatus>(),
   'stacks:remove': method(byStack, 'Removes a stack: its services, secrets, configs, and its networks once their tasks have stopped.').returns<OperationResult>(),
   'stacks:export': method(byStack, 'A compose file that recreates the stack (secrets and configs as external: their content is never read back).').returns<{ compose: string; fileName: string; commands: CliCommand[] }>(),
   'services:export': method(serviceExportInput, 'A compose file that recreates one service (its networks, secrets and configs as external).').returns<{ compose: string; fileName: string; commands: CliCommand[] }>(),
-  'secrets:list': method(noInput, 'Swarm secrets with the services that use each (never their content).').returns<SwarmObjectView[]>(),
+  'secrets:list': method(noInput, 'Swarm secrets with the services that use each (never their content).').returns<SwarmObjectList>(),
   'secrets:create': method(objectCreateInput, 'Creates a swarm secret from text or a file\'s bytes; the content is sent once and never returned, logged or kept.').returns<OperationResult & { id: string }>(),
   'secrets:remove': method(byObject, 'Removes a swarm secret; refused while services use it, naming them.').returns<OperationResult>(),
   'secrets:rotate': method(objectRotateInput, 'Creates a new version of a secret, moves every service using it to the new one at the same target path, then removes the old one.').returns<RotateResult>(),
-  'configs:list': method(noInput, 'Swarm configs with the services that use each.').returns<SwarmObjectView[]>(),
+  'configs:list': method(noInput, 'Swarm configs with the services that use each.').returns<SwarmObjectList>(),
   'configs:create': method(objectCreateInput, 'Creates a swarm config from text or a file\'s bytes.').returns<OperationResult & { id: string }>(),
   'configs:remove': method(byObject, 'Removes a swarm config; refused while services use it, naming them.').returns<OperationResult>(),
   'configs:rotate': method(objectRotateInput, 'Creates a new version of a config, moves every service using it to the new one at the same target path, then removes the old one.').returns<RotateResult>(),

@@ -94,6 +94,17 @@ export interface StackStatus {
   stack: string;
   converged: boolean;
   services: StackServiceStatus[];
+  commands: CliCommand[];
+}
+
+export interface StackList {
+  stacks: StackView[];
+  commands: CliCommand[];
+}
+
+export interface SwarmObjectList {
+  items: SwarmObjectView[];
+  commands: CliCommand[];
 }
 
 export interface SwarmObjectUser {

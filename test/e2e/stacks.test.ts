@@ -9,6 +9,7 @@ import type { LabHostEnv } from '../lab/lab';
 import { sshRun } from '../support/lab';
 import { openAppOnLab, swarmOfThree } from '../support/stage';
 import { screenshot, type OpenApp } from '../support/browser';
+import { apiCall } from '../support/serve';
 
 let app: OpenApp;
 let page: Page;
@@ -49,6 +50,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // The stack goes before the swarm does (a node leaving mid-removal keeps a stale overlay).
+  if (app) await apiCall(app.served, 'stacks:remove', { name: 'vapp' }).catch(() => {});
   await closeStage?.();
 });
 

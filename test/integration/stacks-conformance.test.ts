@@ -74,6 +74,9 @@ beforeAll(async () => {
 }, 1_200_000);
 
 afterAll(async () => {
+  // Stacks go before the swarm does: a node that leaves while an overlay is being removed keeps a
+  // stale copy of it, whose subnet then blocks new networks there (stacks:remove waits them out).
+  if (t) for (const s of (await t.call('stacks:list', {}).catch(() => ({ stacks: [] }))).stacks) await t.call('stacks:remove', { name: s.name }).catch(() => {});
   await t?.stop();
   if (lab) await leaveSwarmEverywhere(lab);
 });

@@ -74,7 +74,7 @@ export class StackService {
       for (const o of state.secrets) if (stackOf(o.Spec?.Labels)) entry(stackOf(o.Spec.Labels)!).secrets.push({ id: o.ID, name: o.Spec.Name });
       for (const o of state.configs) if (stackOf(o.Spec?.Labels)) entry(stackOf(o.Spec.Labels)!).configs.push({ id: o.ID, name: o.Spec.Name });
       for (const s of stacks.values()) s.services.sort((a, b) => a.name.localeCompare(b.name));
-      return [...stacks.values()].sort((a, b) => a.name.localeCompare(b.name));
+      return { stacks: [...stacks.values()].sort((a, b) => a.name.localeCompare(b.name)), commands: [dockerCommand(session.host, ['stack', 'ls'])] };
     },
 
     'stacks:check': async ({ name, compose, env, files }) => loadStack(name ?? 'stack', { compose, env, files }).check,
@@ -103,10 +103,9 @@ export class StackService {
       const { session } = await pickManager(this.hosts);
       const services = await this.stackServices(session, name);
       if (!services.length) throw new ApiError('not-found', `no stack ${name} on the swarm`, { hint: 'Deploy it first, or refresh the list.' });
-      const tasks = (await session.run((d) => d.listTasks({ filters: { label: [`${STACK_LABEL}=${name}`] } }) as Promise<unknown>)) as Any[];
-      const all = tasks.length ? tasks : ((await session.run((d) => d.listTasks())) as Any[]);
-      const statuses = services.map((s) => serviceStatus(s, all, name)).sort((a, b) => a.name.localeCompare(b.name));
-      return { stack: name, converged: statuses.every((s) => s.state === 'converged'), services: statuses };
+      const tasks = (await session.run((d) => d.listTasks({ filters: { service: services.map((s) => s.ID as string) } }) as Promise<unknown>)) as Any[];
+      const statuses = services.map((s) => serviceStatus(s, tasks, name)).sort((a, b) => a.name.localeCompare(b.name));
+      return { stack: name, converged: statuses.every((s) => s.state === 'converged'), services: statuses, commands: [dockerCommand(session.host, ['stack', 'services', name]), dockerCommand(session.host, ['stack', 'ps', '--no-trunc', name])] };
     },
 
     'stacks:remove': async ({ name }) =>
@@ -124,7 +123,13 @@ export class StackService {
         // A network is removable only once the tasks on it have stopped (the CLI tries once and
         // leaves it behind): wait for them, a bounded time.
         const left = await removeNetworksWhenFree(session, networks.map((n) => n.Id as string));
-        const note = left.length ? ` Networks still in use after 60 s, left for now: ${left.join(', ')}.` : '';
+        // Each node drops its own copy of a removed overlay a moment later; a node that leaves
+        // the swarm before that keeps a stale copy whose subnet blocks new networks there. So
+        // the removal ends when no connected host lists them any more.
+        const lingering = await waitForLocalCopiesGone(this.hosts.connectedSessions(), networks.map((n) => n.Id as string).filter((id) => !left.includes(id)));
+        const note =
+          (left.length ? ` Networks still in use after 60 s, left for now: ${left.join(', ')}.` : '') +
+          (lingering.length ? ` Some hosts still list removed networks after 30 s: ${lingering.join(', ')}.` : '');
         return {
           message: `Removed stack ${name}: ${services.length} services, ${networks.length - left.length} networks, ${secrets.length} secrets, ${configs.length} configs.${note}`,
           commands: [dockerCommand(session.host, ['stack', 'rm', name])],
@@ -168,4 +173,20 @@ async function removeNetworksWhenFree(session: HostSession, ids: string[], timeo
   }
   const names = await Promise.all(left.map((id) => session.run((d) => promised(d.getNetwork(id)).inspect()).then((n: Any) => n.Name as string, () => id)));
   return names;
+}
+
+async function waitForLocalCopiesGone(sessions: HostSession[], ids: string[], timeoutMs = 30_000): Promise<string[]> {
+  if (!ids.length) return [];
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const seen = await Promise.all(
+      sessions.map(async (s) => {
+        const list = (await s.run((d) => d.listNetworks()).catch(() => [])) as Any[];
+        return list.filter((n) => ids.includes(n.Id)).map((n) => `${n.Name} on ${s.host.name}`);
+      }),
+    );
+    const still = seen.flat();
+    if (!still.length || Date.now() > deadline) return still;
+    await new Promise((r) => setTimeout(r, 300));
+  }
 }

@@ -6,7 +6,7 @@
 import type { Handlers } from '../../shared/contract';
 import { ApiError } from '../../shared/errors';
 import type { CliCommand } from '../../shared/model';
-import type { RotateResult, SwarmObjectView } from '../../shared/stacks';
+import type { RotateResult, SwarmObjectList } from '../../shared/stacks';
 import type { HostService } from '../hosts/host-handlers';
 import type { HostSession } from '../hosts/host-session';
 import { STACK_LABEL } from '../stacks/compose-convert';
@@ -61,10 +61,10 @@ export class SwarmObjectService {
     );
   }
 
-  private async views(kind: Kind): Promise<SwarmObjectView[]> {
+  private async views(kind: Kind): Promise<SwarmObjectList> {
     const { session } = await pickManager(this.hosts);
     const [objects, services] = await Promise.all([this.list(session, kind), session.run((d) => d.listServices()) as Promise<Any[]>]);
-    return objects
+    const items = objects
       .map((o) => ({
         id: o.ID,
         name: o.Spec.Name,
@@ -75,6 +75,7 @@ export class SwarmObjectService {
         usedBy: this.users(services, kind, o.ID),
       }))
       .sort((a, b) => a.name.localeCompare(b.name));
+    return { items, commands: [dockerCommand(session.host, [kind, 'ls'])] };
   }
 
   private async create(session: HostSession, kind: Kind, name: string, data: string, labels: Record<string, string>): Promise<{ id: string; command: CliCommand }> {
