@@ -144,7 +144,8 @@ export class StackService {
       return {
         compose: exportCompose({ stack: name, services, networks: state.networks }),
         fileName: `${name}.yml`,
-        commands: [dockerCommand(session.host, ['stack', 'config', '-c', `${name}.yml`])],
+        // The CLI has no export: what it reads is the services' specs.
+        commands: [dockerCommand(session.host, ['service', 'inspect', ...services.map((s) => s.Spec.Name as string).sort()])],
       };
     },
 
