@@ -3,10 +3,11 @@ import { benchChecks } from './checks';
 import { benchLoad } from './load';
 import { benchMap } from './map';
 import { benchScale } from './scale';
+import { benchStacks } from './stacks';
 import { benchSwarm } from './swarm';
 import { benchTransport } from './transport';
 
-const BENCHES: Record<string, () => Promise<void>> = { transport: benchTransport, swarm: benchSwarm, map: benchMap, checks: benchChecks, load: benchLoad, scale: benchScale };
+const BENCHES: Record<string, () => Promise<void>> = { transport: benchTransport, swarm: benchSwarm, map: benchMap, checks: benchChecks, load: benchLoad, scale: benchScale, stacks: benchStacks };
 
 const name = process.argv[2];
 const run = name ? BENCHES[name] : undefined;

@@ -20,6 +20,8 @@ import { TunnelService } from './lessons/tunnel-service';
 import { LessonProbe } from './lessons/lesson-probe';
 import { StandaloneService } from './lessons/standalone-service';
 import { LessonCleanup } from './lessons/lesson-cleanup';
+import { StackService } from './stacks/stack-service';
+import { SwarmObjectService } from './swarm-objects/swarm-object-service';
 
 export interface EngineOptions {
   configDir: string;
@@ -90,6 +92,8 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     ...new LessonProbe(hosts, model).handlers,
     ...new StandaloneService(hosts).handlers,
     ...cleanup.handlers,
+    ...new StackService(hosts, (operation) => cluster.during(operation)).handlers,
+    ...new SwarmObjectService(hosts, (operation) => cluster.during(operation)).handlers,
   };
   return {
     handlers,

@@ -44,6 +44,8 @@ import {
   lessonCleanupInput,
 } from './schemas';
 import type { CleanupResult, LessonContainer, LessonProbeResult, LocalNetworkView, TunnelReading } from './lessons';
+import { byObject, byStack, objectCreateInput, objectRotateInput, serviceExportInput, stackCheckInput, stackDeployInput } from './stack-schemas';
+import type { ComposeCheck, RotateResult, StackDeployResult, StackList, StackStatus, SwarmObjectList } from './stacks';
 
 export interface MethodSpec<I extends z.ZodType, O> {
   input: I;
@@ -107,6 +109,21 @@ export const contract = {
   'lessons:cleanup': method(lessonCleanupInput, "Start over for one Learn track: removes its services, its containers and bridge networks on every host, detaches other services from its overlays and removes them, and removes every tunnel helper.").returns<CleanupResult>(),
   'cluster:snapshot': method(noInput, 'The whole cluster as one model: hosts, nodes, networks, services, tasks, containers, read afresh from the hosts.').returns<ClusterModel>(),
   'cluster:model': method(noInput, 'The model as the engine holds it (no read), with its seq: what a UI loads first, and again when it sees a gap in cluster:changed.').returns<ClusterModel>(),
+  'stacks:list': method(noInput, 'Every stack on the swarm, whoever deployed it (found by the com.docker.stack.namespace label): its services with running/desired tasks, networks, secrets and configs.').returns<StackList>(),
+  'stacks:check': method(stackCheckInput, 'Checks a compose file without touching the swarm: YAML, ${VAR} interpolation from the .env text, the compose specification schema, and the conversion; problems with line and column, ignored keys as warnings, variables used and missing.').returns<ComposeCheck>(),
+  'stacks:deploy': method(stackDeployInput, 'Deploys a compose file as a stack, as docker stack deploy does (updating it in place; with prune, removing services the file dropped). With preview, says what would be created, updated or removed and changes nothing.').returns<StackDeployResult>(),
+  'stacks:status': method(byStack, 'How a stack\'s services are doing: running/desired tasks, converged, still rolling, or failing and why.').returns<StackStatus>(),
+  'stacks:remove': method(byStack, 'Removes a stack: its services, secrets, configs, and its networks once their tasks have stopped.').returns<OperationResult>(),
+  'stacks:export': method(byStack, 'A compose file that recreates the stack (secrets and configs as external: their content is never read back).').returns<{ compose: string; fileName: string; commands: CliCommand[] }>(),
+  'services:export': method(serviceExportInput, 'A compose file that recreates one service (its networks, secrets and configs as external).').returns<{ compose: string; fileName: string; commands: CliCommand[] }>(),
+  'secrets:list': method(noInput, 'Swarm secrets with the services that use each (never their content).').returns<SwarmObjectList>(),
+  'secrets:create': method(objectCreateInput, 'Creates a swarm secret from text or a file\'s bytes; the content is sent once and never returned, logged or kept.').returns<OperationResult & { id: string }>(),
+  'secrets:remove': method(byObject, 'Removes a swarm secret; refused while services use it, naming them.').returns<OperationResult>(),
+  'secrets:rotate': method(objectRotateInput, 'Creates a new version of a secret, moves every service using it to the new one at the same target path, then removes the old one.').returns<RotateResult>(),
+  'configs:list': method(noInput, 'Swarm configs with the services that use each.').returns<SwarmObjectList>(),
+  'configs:create': method(objectCreateInput, 'Creates a swarm config from text or a file\'s bytes.').returns<OperationResult & { id: string }>(),
+  'configs:remove': method(byObject, 'Removes a swarm config; refused while services use it, naming them.').returns<OperationResult>(),
+  'configs:rotate': method(objectRotateInput, 'Creates a new version of a config, moves every service using it to the new one at the same target path, then removes the old one.').returns<RotateResult>(),
 } as const;
 
 export type Contract = typeof contract;

@@ -254,6 +254,8 @@ export interface ServiceView {
   /** The service's virtual IP on each network (vip mode), without the prefix length. */
   vips: { networkId: string; address: string }[];
   swarmId: string;
+  /** The stack it belongs to (its com.docker.stack.namespace label), when deployed as one. */
+  stack?: string;
 }
 
 export interface TaskView {
@@ -264,6 +266,8 @@ export interface TaskView {
   state: string;
   desiredState: string;
   error?: string;
+  /** The scheduler's or agent's word on the state ("pending task scheduling", …). */
+  message?: string;
   containerId?: string;
   addresses: { networkId: string; address: string }[];
   swarmId: string;

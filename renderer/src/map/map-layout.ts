@@ -35,6 +35,11 @@ export interface NetworkData {
   kind: 'network';
   id: string;
   name: string;
+  /** The name without its `<stack>_` prefix, shown on the bridge. */
+  label: string;
+  /** The stack it belongs to, and that stack's shared colour. */
+  stack?: string;
+  stackColor?: string;
   encrypted: boolean;
   attachable: boolean;
   internal: boolean;
@@ -46,6 +51,10 @@ export interface ChipData {
   kind: 'chip';
   serviceId: string;
   name: string;
+  /** The name without its `<stack>_` prefix, shown on the chip (the full name is its tooltip). */
+  label: string;
+  stack?: string;
+  stackColor?: string;
   color: string;
   replicas: string;
   /** The network this chip sits on; undefined in the tray. */
@@ -64,6 +73,19 @@ export interface SwarmLabelData {
   swarmId: string;
 }
 export type MapData = IslandData | NetworkData | ChipData | TrayData | SwarmLabelData;
+
+/** One shared colour per stack (a frame around its chips and bridges), apart from the per-service hues. */
+export function stackColor(stack: string): string {
+  let h = 7;
+  for (const c of stack) h = (h * 33 + c.charCodeAt(0)) >>> 0;
+  return `hsl(${h % 360} 55% 42%)`;
+}
+
+const STACK_LABEL = 'com.docker.stack.namespace';
+/** A stack object's name as the stack file says it: `<stack>_web` → `web`. */
+export function shortName(name: string, stack?: string): string {
+  return stack && name.startsWith(`${stack}_`) && name.length > stack.length + 1 ? name.slice(stack.length + 1) : name;
+}
 
 /** Above this many bridge-to-island lines the map draws them only for the selected network. */
 export const MAX_EDGES = 120;
@@ -134,7 +156,11 @@ export function layoutMap(model: ClusterModel, focusNetworkId?: string, index: T
   const services = new Map(model.services.map((s) => [s.id, s]));
   const serviceName = (id: string) => services.get(id)?.name ?? id;
   const nodeById = new Map(model.nodes.map((n) => [n.id, n]));
-  const overlays = model.networks.filter((n) => !n.ingress && n.driver === 'overlay');
+  // A stack's networks side by side (then by name), so its group reads as one.
+  const overlays = model.networks
+    .filter((n) => !n.ingress && n.driver === 'overlay')
+    .sort((a, b) => (a.labels[STACK_LABEL] ?? '').localeCompare(b.labels[STACK_LABEL] ?? '') || a.name.localeCompare(b.name));
+  const byStack = (list: ClusterModel['services']) => [...list].sort((a, b) => (a.stack ?? '').localeCompare(b.stack ?? '') || a.name.localeCompare(b.name));
   // Side by side: each swarm (in the model's order), then hosts in no swarm.
   const groups = [...model.swarms.map((s) => ({ id: s.id, name: s.name })), { id: '', name: 'not in a swarm' }];
   const several = model.swarms.length > 1;
@@ -176,7 +202,8 @@ export function layoutMap(model: ClusterModel, focusNetworkId?: string, index: T
 
     // Networks: one bridge per overlay; chips of the services on it sit inside.
     networks.forEach((net, row) => {
-      const onIt = mine.filter((s) => s.networkIds.includes(net.id));
+      const onIt = byStack(mine.filter((s) => s.networkIds.includes(net.id)));
+      const stack = net.labels[STACK_LABEL];
       const id = `net:${net.id}`;
       nodes.push({
         id,
@@ -184,13 +211,13 @@ export function layoutMap(model: ClusterModel, focusNetworkId?: string, index: T
         position: { x: x0, y: top + row * (NET_H + NET_GAP) },
         draggable: false,
         style: { width: `${Math.max(width, 160 + onIt.length * (CHIP_W + 8))}px`, height: `${NET_H}px` },
-        data: { kind: 'network', id: net.id, name: net.name, encrypted: net.encrypted, attachable: net.attachable, internal: net.internal, subnet: net.subnets[0]?.subnet, islands: islandsReached(index, net.id, islandOfNode), swarmId: group.id },
+        data: { kind: 'network', id: net.id, name: net.name, label: shortName(net.name, stack), ...(stack ? { stack, stackColor: stackColor(stack) } : {}), encrypted: net.encrypted, attachable: net.attachable, internal: net.internal, subnet: net.subnets[0]?.subnet, islands: islandsReached(index, net.id, islandOfNode), swarmId: group.id },
       });
       onIt.forEach((s, k) => nodes.push(chip(s, { x: 150 + k * (CHIP_W + 8), y: 18 }, id, net.id)));
     });
 
     // The tray: services on no overlay network, ready to be dragged onto one.
-    const loose = mine.filter((s) => !s.networkIds.some((n) => networks.some((x) => x.id === n)));
+    const loose = byStack(mine.filter((s) => !s.networkIds.some((n) => networks.some((x) => x.id === n))));
     const trayId = several ? `tray:${group.id}` : 'tray';
     nodes.push({ id: trayId, type: 'tray', position: { x: x0, y: top + networks.length * (NET_H + NET_GAP) }, draggable: false, style: { width: `${Math.max(width, 160 + loose.length * (CHIP_W + 8))}px`, height: `${NET_H}px` }, data: { kind: 'tray', count: loose.length, swarmId: group.id } });
     loose.forEach((s, k) => nodes.push(chip(s, { x: 150 + k * (CHIP_W + 8), y: 18 }, trayId, undefined)));
@@ -206,7 +233,7 @@ export function layoutMap(model: ClusterModel, focusNetworkId?: string, index: T
       position,
       draggable: true,
       style: { width: `${CHIP_W}px` },
-      data: { kind: 'chip', serviceId: s.id, name: s.name, color: serviceColor(s.id), replicas: replicasText(s, index), networkId, swarmId: s.swarmId },
+      data: { kind: 'chip', serviceId: s.id, name: s.name, label: shortName(s.name, s.stack), ...(s.stack ? { stack: s.stack, stackColor: stackColor(s.stack) } : {}), color: serviceColor(s.id), replicas: replicasText(s, index), networkId, swarmId: s.swarmId },
     };
   }
   return { nodes, edges: bridgeEdges(model, index, islandOfNode, focusNetworkId), islandOfNode };

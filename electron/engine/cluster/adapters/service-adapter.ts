@@ -17,5 +17,6 @@ export function serviceView(s: Service, swarmId: string): ServiceView {
     ports: (s.Endpoint?.Ports ?? []).map((p) => ({ published: p.PublishedPort, target: p.TargetPort ?? 0, protocol: p.Protocol ?? 'tcp' })),
     vips: (s.Endpoint?.VirtualIPs ?? []).filter((v) => v.NetworkID && v.Addr).map((v) => ({ networkId: v.NetworkID!, address: bare(v.Addr!) })),
     swarmId,
+    ...(spec?.Labels?.['com.docker.stack.namespace'] ? { stack: spec.Labels['com.docker.stack.namespace'] } : {}),
   };
 }

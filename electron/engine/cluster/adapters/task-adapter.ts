@@ -11,6 +11,7 @@ export function taskView(t: EngineTask, swarmId: string): TaskView {
     state: t.Status?.State ?? 'unknown',
     desiredState: t.DesiredState ?? 'unknown',
     error: t.Status?.Err,
+    message: t.Status?.Message,
     containerId: t.Status?.ContainerStatus?.ContainerID,
     addresses: (t.NetworksAttachments ?? []).flatMap((a) => (a.Addresses ?? []).map((address) => ({ networkId: a.Network?.ID ?? '', address }))),
     swarmId,
