@@ -56,7 +56,13 @@ export async function destroyHost(h: LabHost): Promise<void> {
     while (Date.now() < deadline && pids.some(isAlive)) await sleep(50);
   }
   if (netnsIdentity(h.netns)) await run('ip', ['netns', 'del', h.netns]);
-  if (await succeeds('ip', ['link', 'show', h.vethRoot])) await run('ip', ['link', 'del', h.vethRoot]);
+  // Deleting the namespace destroys its end of the veth pair, and the kernel removes our end a
+  // moment later: a link that vanishes between the check and the delete is gone, as wanted.
+  if (await succeeds('ip', ['link', 'show', h.vethRoot])) {
+    await run('ip', ['link', 'del', h.vethRoot]).catch(async (err: Error) => {
+      if (await succeeds('ip', ['link', 'show', h.vethRoot])) throw err;
+    });
+  }
   // Engine state goes with the host: the next start is a clean engine with no swarm.
   await rm(path.join(h.stateDir, 'docker'), { recursive: true, force: true });
   await rm(path.join(h.stateDir, 'run'), { recursive: true, force: true });
