@@ -209,7 +209,9 @@ export class HostSession {
     try {
       await pingWithin(link.docker, 4_000);
       if (this.live !== link) return;
-      if (this.status !== 'connected') this.set('connected', undefined, undefined, link.transport);
+      // A host-key warning found by a fresh dial stays until the user answers it: the live link
+      // still uses the old key, but the next connection would not be trusted.
+      if (this.status !== 'connected' && !(this.hostKey && NEEDS_USER.includes(this.status))) this.set('connected', undefined, undefined, link.transport);
       this.scheduleHealth(HEALTH_EVERY_MS);
     } catch (err) {
       if (this.live !== link) return;
@@ -257,6 +259,7 @@ export class HostSession {
     await this.deps.knownHosts.trust(key.address, key.port, this.pendingKeyBlob, { replace: replacing });
     this.hostKey = undefined;
     this.pendingKeyBlob = undefined;
+    if (this.live) this.set('connected', undefined, undefined, this.live.transport);
     return this.connection();
   }
 
