@@ -9,7 +9,7 @@ import type { CheckResult, ClusterModel } from '../electron/shared/model';
 import { probeArgv } from '../electron/engine/checks/probe-script';
 import { up } from '../test/lab/lab';
 import { labHosts, leaveSwarmEverywhere } from '../test/support/lab';
-import { waitForOverlay } from '../test/support/swarm-conditions';
+import { waitForModel, waitForOverlay } from '../test/support/swarm-conditions';
 import { benchEngine, formSwarm } from './bench-engine';
 import { dockerCli, xargsDocker, type DockerCli } from './docker-cli';
 import { median, round, table, timed, times, warmThenRuns } from './stats';
@@ -31,7 +31,8 @@ export async function benchChecks(): Promise<void> {
     await call('services:create', { name: 'frontend', image: 'lab/web', replicas: 6, networks: ['benchnet'] });
     // Every task running and every node's view of benchnet knowing them: the overlay carries
     // every pair from the first check on.
-    await waitForOverlay(hosts, 'benchnet', ['frontend', 'backend'], 180_000);
+    const converged = await waitForOverlay(hosts, 'benchnet', ['frontend', 'backend'], 180_000);
+    await waitForModel(() => call<ClusterModel>('cluster:snapshot', {}), converged.services);
 
     const model = await call<ClusterModel>('cluster:snapshot', {});
     const svc = (name: string) => model.services.find((s) => s.name === name)!;

@@ -7,7 +7,7 @@ import type { LabHostEnv } from '../lab/lab';
 import { screenshot, type OpenApp } from '../support/browser';
 import { apiCall } from '../support/serve';
 import { swarmOfThree, openAppOnLab } from '../support/stage';
-import { waitForOverlay } from '../support/swarm-conditions';
+import { waitForModel, waitForOverlay } from '../support/swarm-conditions';
 
 let app: OpenApp;
 let page: Page;
@@ -21,7 +21,8 @@ beforeAll(async () => {
   await apiCall(app.served, 'services:create', { name: 'backend', image: 'lab/web', replicas: 3, networks: ['appnet'], endpointMode: 'dnsrr' });
   await apiCall(app.served, 'services:create', { name: 'frontend', image: 'lab/web', replicas: 3, networks: ['appnet'] });
   // The check below runs once: first every task runs and every node's view of appnet knows them.
-  await waitForOverlay(lab, 'appnet', ['frontend', 'backend']);
+  const { services } = await waitForOverlay(lab, 'appnet', ['frontend', 'backend']);
+  await waitForModel(() => apiCall<ClusterModel>(app.served, 'cluster:snapshot', {}), services);
 });
 
 afterAll(async () => {

@@ -7,7 +7,9 @@ import { sshRun } from '../support/lab';
 import { openAppOnLab } from '../support/stage';
 import { screenshot, type OpenApp } from '../support/browser';
 import { kernelIpvs } from '../support/kernel-ipvs';
-import { serviceState, waitForOverlay } from '../support/swarm-conditions';
+import type { ClusterModel } from '../../electron/shared/model';
+import { apiCall } from '../support/serve';
+import { serviceState, waitForModel, waitForOverlay } from '../support/swarm-conditions';
 import { waitFor } from '../support/wait';
 
 let app: OpenApp;
@@ -84,7 +86,8 @@ describe('Learn: the overlay practice exercise', () => {
     await shot(7, 'inspect');
     // The check runs once, after the scale-up has finished and appnet's gossip has converged;
     // what it says about the VIP is what these hosts' kernels do (IPVS or not).
-    await waitForOverlay(lab, 'appnet', ['frontend', 'backend']);
+    const snapshot = () => apiCall<ClusterModel>(app.served, 'cluster:snapshot', {});
+    await waitForModel(snapshot, (await waitForOverlay(lab, 'appnet', ['frontend', 'backend'])).services);
     const ipvs = await kernelIpvs(lab);
     await page.getByTestId('learn-run-test').click();
     const verdict = step('test').locator('[data-testid^="verdict-"]').first();
@@ -99,7 +102,7 @@ describe('Learn: the overlay practice exercise', () => {
       // The switch rolls backend's tasks: wait for it to be asked for, to finish, and for every
       // node to know the new tasks (and no VIP); then test once more.
       await waitFor('backend switched to dnsrr', () => serviceState(lab[0], 'backend'), (s) => s.mode === 'dnsrr', { timeoutMs: 30_000 });
-      await waitForOverlay(lab, 'appnet', ['frontend', 'backend']);
+      await waitForModel(snapshot, (await waitForOverlay(lab, 'appnet', ['frontend', 'backend'])).services);
       await page.getByTestId('learn-run-test').click();
       await page.getByTestId('verdict-vip-unreachable').waitFor({ state: 'detached', timeout: 30_000 });
       await verdict.waitFor({ timeout: 30_000 });

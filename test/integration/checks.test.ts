@@ -9,7 +9,7 @@ import type { LabHostEnv } from '../lab/lab';
 import { leaveSwarmEverywhere, sshRun } from '../support/lab';
 import { engineOnLab, type TestEngine } from '../support/engine';
 import { kernelIpvs } from '../support/kernel-ipvs';
-import { networkView, serviceState, waitForOverlay, waitForSettled } from '../support/swarm-conditions';
+import { networkView, serviceState, waitForModel, waitForOverlay as overlayConverged, waitForSettled as servicesSettled } from '../support/swarm-conditions';
 import { waitFor } from '../support/wait';
 import { SUBNET_PREFIX } from '../lab/config';
 
@@ -20,6 +20,18 @@ let t: TestEngine;
 let lab: LabHostEnv[];
 const cli = (i: number, args: string[]) => sshRun(lab[i], args);
 const DROP_VXLAN = ['iptables', '-I', 'INPUT', '-p', 'udp', '--dport', '4789', '-j', 'DROP'];
+
+/** The cluster's condition, then the app's model caught up with it (what a check plans from). */
+const snapshot = () => t.call('cluster:snapshot', {});
+async function waitForOverlay(network: string, services: string[]) {
+  const o = await overlayConverged(lab, network, services);
+  await waitForModel(snapshot, o.services);
+}
+async function waitForSettled(services: string[], opts: { nodes?: number } = {}) {
+  const states = await servicesSettled(lab, services, opts);
+  await waitForModel(snapshot, states);
+  return states;
+}
 
 /** One check, run once: the verdict it gives is the one asserted. */
 const check = (input: { from: string; to: string; port?: number }): Promise<CheckResult> => t.call('checks:run', input);
@@ -32,8 +44,8 @@ beforeAll(async () => {
   await t.call('services:create', { name: 'frontend', ...spread, networks: ['appnet'] });
   await t.call('services:create', { name: 'backend', ...spread, networks: ['appnet'], endpointMode: 'dnsrr' });
   await t.call('services:create', { name: 'api', ...spread, networks: ['appnet'] });
-  await waitForSettled(lab, ['frontend', 'backend', 'api'], { nodes: 3 });
-  await waitForOverlay(lab, 'appnet', ['frontend', 'backend', 'api']);
+  await waitForSettled(['frontend', 'backend', 'api'], { nodes: 3 });
+  await waitForOverlay('appnet', ['frontend', 'backend', 'api']);
 }, 240_000);
 
 afterAll(async () => {
@@ -83,7 +95,7 @@ describe('connectivity checks', () => {
     expect(res.commands[0].text).toContain('service update --detach --endpoint-mode dnsrr api');
     expect(await cli(0, ['docker', 'service', 'inspect', 'api', '--format', '{{.Spec.EndpointSpec.Mode}}'])).toBe('dnsrr');
     // The switch rolls api's tasks: wait until the roll is over and every node knows the new tasks and no VIP.
-    await waitForOverlay(lab, 'appnet', ['frontend', 'api']);
+    await waitForOverlay('appnet', ['frontend', 'api']);
     const r = await check({ from: 'frontend', to: 'api', port: 80 });
     expect(r.verdict.code, r.verdict.evidence.join(' | ')).toBe('reachable');
     expect(r.vip).toBeUndefined();
@@ -98,7 +110,7 @@ describe('connectivity checks', () => {
 
   it('a source whose image has no shell is probed through a helper container', async () => {
     await t.call('services:create', { name: 'barefront', image: 'lab/bare', replicas: 2, networks: ['appnet'] });
-    await waitForOverlay(lab, 'appnet', ['barefront', 'backend']);
+    await waitForOverlay('appnet', ['barefront', 'backend']);
     const r = await check({ from: 'barefront', to: 'backend', port: 80 });
     expect(r.verdict.code, r.verdict.evidence.join(' | ')).toBe('reachable');
     expect(r.sources.every((s) => s.via === 'helper' && s.helperImage === 'lab/web:latest')).toBe(true);
@@ -131,8 +143,8 @@ describe('connectivity checks', () => {
   it('an encrypted overlay that cannot carry traffic across hosts is diagnosed as encryption/ESP', async () => {
     await t.call('services:create', { name: 'encfront', image: 'lab/web', replicas: 3, networks: ['secnet'] });
     await t.call('services:create', { name: 'encback', image: 'lab/web', replicas: 3, networks: ['secnet'], endpointMode: 'dnsrr' });
-    await waitForSettled(lab, ['encfront', 'encback'], { nodes: 3 });
-    await waitForOverlay(lab, 'secnet', ['encfront', 'encback']);
+    await waitForSettled(['encfront', 'encback'], { nodes: 3 });
+    await waitForOverlay('secnet', ['encfront', 'encback']);
     const r = await check({ from: 'encfront', to: 'encback', port: 80 });
     expect(r.verdict.code, r.verdict.evidence.join(' | ')).toBe('encrypted-overlay');
     expect(r.network).toMatchObject({ name: 'secnet', encrypted: true });
@@ -142,7 +154,7 @@ describe('connectivity checks', () => {
 
   it('a target scaled to 0 has no running tasks', async () => {
     await t.call('services:scale', { service: 'api', replicas: 0 });
-    await waitForSettled(lab, ['api']);
+    await waitForSettled(['api']);
     const r = await check({ from: 'frontend', to: 'api' });
     expect(r.verdict.code, r.verdict.evidence.join(' | ')).toBe('no-target-tasks');
     expect(r.verdict.title).toBe('api has no running tasks');
@@ -163,7 +175,7 @@ describe('connectivity checks', () => {
   });
 
   it('runs the matrix over every pair of services on a network', async () => {
-    await waitForOverlay(lab, 'appnet', ['frontend', 'backend']);
+    await waitForOverlay('appnet', ['frontend', 'backend']);
     const matrixId = 'matrix-1';
     const m = await t.call('checks:matrix', { network: 'appnet', port: 80, matrixId });
     expect(m.services).toEqual(['api', 'backend', 'frontend']);
@@ -224,7 +236,7 @@ describe('gossip lag', () => {
       await t.call('services:create', { name: 'late', image: 'lab/web', replicas: 1, networks: ['appnet'], endpointMode: 'dnsrr', constraints: ['node.hostname==h3'] });
       // The scene: late's task running on h3 and known there; h1 and h2 (cut from h3's gossip)
       // not knowing it. Waited for on h3, then read once on h1 and h2.
-      const [late] = await waitForSettled(lab, ['late']);
+      const [late] = await waitForSettled(['late']);
       const taskId = Object.keys(late.running)[0];
       await waitFor('h3 knowing late\'s task in its view of appnet', () => networkView(lab[2], 'appnet'), (v) => v.services.late?.tasks.includes(taskId) ?? false, { timeoutMs: 30_000, everyMs: 500 });
       for (const i of [0, 1]) expect((await networkView(lab[i], 'appnet')).services.late?.tasks ?? [], `${lab[i].name} learnt of late despite the cut`).not.toContain(taskId);

@@ -2,6 +2,7 @@
 // the lab hosts (independent of our code): a service's tasks running and its update finished,
 // and the overlay's gossip converged (each node's view of the network knows exactly the running
 // tasks of the services, with the right VIP). A test waits for one of these, then asserts once.
+import type { ClusterModel } from '../../electron/shared/model';
 import type { LabHostEnv } from '../lab/lab';
 import { sshRun } from './lab';
 import { waitFor } from './wait';
@@ -129,4 +130,22 @@ export function waitForOverlay(lab: LabHostEnv[], network: string, services: str
     everyMs: 500,
     show: (o) => o.lagging.join('; '),
   });
+}
+
+/**
+ * Waits until the app's own model (read through `snapshot`) shows each service with exactly the
+ * tasks the cluster runs, and none other in the running state. A check plans from that model,
+ * so this comes between the cluster's condition and the check. (Needed while cluster:snapshot
+ * can hand back a read that was already under way when it was called, so fetched before the
+ * condition held: see notes/i17.md.)
+ */
+export function waitForModel(snapshot: () => Promise<ClusterModel>, states: ServiceState[], timeoutMs = 30_000): Promise<ClusterModel> {
+  const lagging = (m: ClusterModel) =>
+    states.flatMap((s) => {
+      const svc = m.services.find((x) => x.name === s.name);
+      const seen = m.tasks.filter((t) => t.serviceId === svc?.id && t.state === 'running').map((t) => t.id).sort();
+      const want = Object.keys(s.running).sort();
+      return seen.join() === want.join() ? [] : [`${s.name}: the model runs ${seen.map((t) => t.slice(0, 6)).join(',') || 'none'}, the cluster ${want.map((t) => t.slice(0, 6)).join(',') || 'none'}`];
+    });
+  return waitFor(`the app's model to show ${states.map((s) => s.name).join(', ')} as the cluster runs them`, snapshot, (m) => lagging(m).length === 0, { timeoutMs, everyMs: 200, show: (m) => lagging(m).join('; ') });
 }
