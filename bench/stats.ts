@@ -34,3 +34,17 @@ export function table(rows: Record<string, string | number>[]): string {
   const line = (r: Record<string, string | number>) => cols.map((c) => String(r[c]).padEnd(width(c))).join('  ');
   return [line(Object.fromEntries(cols.map((c) => [c, c]))), ...rows.map(line)].join('\n');
 }
+
+/**
+ * The protocol every side of a comparison gets: one warm-up run (not counted), then `count`
+ * runs; the caller takes medians of what comes back.
+ */
+export async function warmThenRuns<T>(count: number, run: (i: number) => Promise<T>): Promise<T[]> {
+  await run(-1);
+  const out: T[] = [];
+  for (let i = 0; i < count; i++) out.push(await run(i));
+  return out;
+}
+
+/** baseline ÷ ours, rounded: how many times faster we are. */
+export const times = (baselineMs: number, oursMs: number, digits = 1) => round(baselineMs / oursMs, digits);

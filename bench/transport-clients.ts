@@ -1,12 +1,9 @@
-// The four ways to talk to a lab host's Docker engine that the transport benchmark compares:
-// ours (persistent SSH + streamlocal channels), dockerode's built-in ssh, the docker CLI over
-// ssh://, and the host's local unix socket as the floor.
-import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile, chmod } from 'node:fs/promises';
+// The ways to talk to a lab host's Docker engine that the transport benchmark compares: ours
+// (persistent SSH + streamlocal channels), dockerode's built-in ssh, the docker CLI over ssh://
+// (plain, and through an open ControlMaster with xargs -P for bursts), and the host's local
+// unix socket as the floor.
 import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { dial, type LiveLink } from '../electron/engine/hosts/dialers';
 import type { SshHostRecord } from '../electron/engine/hosts/host-record';
@@ -14,23 +11,28 @@ import { createLocalDockerClient } from '../electron/engine/docker/docker-client
 import { KnownHosts } from '../electron/engine/ssh/known-hosts';
 import type { LabHostEnv } from '../test/lab/lab';
 import { LAB_DIR } from '../test/lab/config';
-
-const execFileAsync = promisify(execFile);
+import { xargsDocker, type DockerCli } from './docker-cli';
+import { concurrent } from './stats';
 
 export interface BenchClient {
   version(): Promise<unknown>;
   listContainers(): Promise<unknown>;
   /** Containers here, plus nodes, services, tasks and networks when this is the manager. */
   snapshot(manager: boolean): Promise<unknown>;
+  /** `count` calls at once (alternating version and container list); failures counted. */
+  burst(count: number): Promise<{ ms: number; failed: number }>;
   close(): void;
 }
 
+const alternate = (c: Pick<BenchClient, 'version' | 'listContainers'>) => (i: number) => (i % 2 ? c.listContainers() : c.version());
+
 function dockerodeClient(docker: Docker, close: () => void = () => {}): BenchClient {
+  const calls = { version: () => docker.version(), listContainers: () => docker.listContainers({ all: true }) };
   return {
-    version: () => docker.version(),
-    listContainers: () => docker.listContainers({ all: true }),
+    ...calls,
     snapshot: (manager) =>
       Promise.all([docker.listContainers({ all: true }), ...(manager ? [docker.listNodes(), docker.listServices(), docker.listTasks(), docker.listNetworks()] : [])]),
+    burst: (count) => concurrent(count, alternate(calls)),
     close,
   };
 }
@@ -60,29 +62,18 @@ export function localClient(h: LabHostEnv): BenchClient {
 }
 
 /**
- * Runs the docker CLI against a host over ssh://, with an ssh wrapper on PATH that uses the lab
- * key (the machine's ~/.ssh stays untouched).
+ * The docker CLI on one host. Plain: every command a new SSH connection, bursts all at once.
+ * Through a ControlMaster: bursts through `xargs -P parallel`.
  */
-export async function dockerCliFor(h: LabHostEnv, endpoint = { address: h.address, port: h.port }): Promise<(...args: string[]) => Promise<{ stdout: string }>> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'bench-cli-'));
-  const config = path.join(dir, 'ssh_config');
-  await writeFile(config, `Host *\n  IdentityFile ${h.keyPath}\n  StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n  LogLevel ERROR\n`);
-  await writeFile(path.join(dir, 'ssh'), `#!/bin/sh\nexec /usr/bin/ssh -F ${config} "$@"\n`);
-  await chmod(path.join(dir, 'ssh'), 0o755);
-  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${dir}:${process.env.PATH}` };
-  delete env.DOCKER_HOST;
-  const url = `ssh://${h.user}@${endpoint.address}${endpoint.port === 22 ? '' : `:${endpoint.port}`}`;
-  return (...args: string[]) => execFileAsync('docker', ['-H', url, ...args], { env, timeout: 60_000 });
-}
-
-export async function cliClient(h: LabHostEnv, endpoint = { address: h.address, port: h.port }): Promise<BenchClient> {
-  const docker = await dockerCliFor(h, endpoint);
+export function cliClient(docker: DockerCli, parallel?: number): BenchClient {
+  const calls = { version: () => docker('version', '--format', '{{.Server.Version}}'), listContainers: () => docker('ps', '-aq') };
+  const commands = (count: number) => Array.from({ length: count }, (_, i) => (i % 2 ? ['ps', '-aq'] : ['version', '--format', '{{.Server.Version}}']));
   return {
-    version: () => docker('version', '--format', '{{.Server.Version}}'),
-    listContainers: () => docker('ps', '-aq'),
+    ...calls,
     snapshot: (manager) =>
       Promise.all([docker('ps', '-aq'), ...(manager ? [docker('node', 'ls', '-q'), docker('service', 'ls', '-q'), docker('service', 'ps', '-q', 'bench-web'), docker('network', 'ls', '-q')] : [])]),
-    close: () => {},
+    burst: (count) => (parallel ? xargsDocker(docker, commands(count), parallel) : concurrent(count, alternate(calls))),
+    close: () => void docker.close(),
   };
 }
 

@@ -5,11 +5,13 @@
 //   2. typecheck, unit tests, build, the Electron security scan of the built app
 //   3. the lab up; integration and e2e suites; the lab down — even when something failed —
 //      and a check that it left the machine's namespaces and links as they were
-// Closes with one line "N passed, N failed".
+//   4. a check that the checkout is as the run found it (screenshots go to test/artifacts/;
+//      `npm run docs:screenshots` refreshes the README's, on purpose)
+// Each step is reported as ok or FAILED and fails the run; the closing line "N passed, N
+// failed" counts test cases only.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { README_SHOTS } from './readme-screenshots.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const ARTIFACTS = path.join(ROOT, 'test', 'artifacts');
@@ -29,8 +31,10 @@ const SYSTEM_NEEDS = [
   ['/usr/bin/chromium', 'chromium'],
 ];
 
-const totals = { passed: 0, failed: 0 };
-const problems = [];
+/** Test cases, from vitest's reports: the only thing the closing line counts. */
+const cases = { passed: 0, failed: 0 };
+/** Everything else the run does (install, typecheck, build, lab, each suite as a whole). */
+const steps = [];
 
 function log(line) {
   console.log(`\n== ${line}`);
@@ -42,11 +46,7 @@ function run(cmd, args, opts = {}) {
 }
 
 function step(name, ok) {
-  if (ok) totals.passed += 1;
-  else {
-    totals.failed += 1;
-    problems.push(name);
-  }
+  steps.push({ name, ok });
   return ok;
 }
 
@@ -68,29 +68,30 @@ function ensureSystemPackages() {
   return run('apt-get', ['update', '-q'], { env: aptEnv }) && run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { env: aptEnv });
 }
 
-/** Runs one vitest project and adds its test counts to the totals. */
+/**
+ * Runs one vitest project: its test cases go into the counts, the suite as a whole is a step
+ * (failed when vitest fails, when a case fails, or when no case ran at all).
+ */
 function vitest(project) {
   log(`${project} tests`);
   const report = path.join(ARTIFACTS, `${project}-report.json`);
   const ok = run(path.join(ROOT, 'node_modules', '.bin', 'vitest'), ['run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
+  let r;
   try {
-    const r = JSON.parse(readFileSync(report, 'utf8'));
-    totals.passed += r.numPassedTests;
-    totals.failed += r.numFailedTests;
-    if (!ok || r.numFailedTests > 0 || r.numTotalTests === 0) problems.push(`${project} tests`);
-    if (r.numTotalTests === 0) totals.failed += 1;
+    r = JSON.parse(readFileSync(report, 'utf8'));
   } catch {
-    step(`${project} tests (no report)`, false);
+    return step(`${project} suite (vitest wrote no report)`, false);
   }
-  return ok;
+  cases.passed += r.numPassedTests;
+  cases.failed += r.numFailedTests;
+  const what = `${project} suite: ${r.numPassedTests} passed, ${r.numFailedTests} failed${r.numTotalTests === 0 ? ', none ran' : ''}`;
+  return step(what, ok && r.numFailedTests === 0 && r.numTotalTests > 0);
 }
 
-/** The README's screenshots, fresh from this e2e run (see test/readme-screenshots.mjs). */
-function copyReadmeScreenshots() {
-  const dir = path.join(ROOT, 'docs', 'screenshots');
-  mkdirSync(dir, { recursive: true });
-  for (const name of README_SHOTS) copyFileSync(path.join(ARTIFACTS, `${name}.png`), path.join(dir, `${name}.png`));
-  console.log(`copied ${README_SHOTS.length} screenshots into docs/screenshots`);
+/** What git says differs in the checkout (null outside a git checkout or without git). */
+function checkoutState() {
+  const r = spawnSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: ROOT, encoding: 'utf8' });
+  return r.status === 0 ? r.stdout : null;
 }
 
 // This run's lab (labs can run side by side, test/lab/config.ts) and where labs mark themselves up.
@@ -129,12 +130,18 @@ function labCommand(...args) {
   return run(process.execPath, ['--import', 'tsx', 'test/lab/cli.ts', ...args]);
 }
 
+function finish() {
+  const minutes = ((Date.now() - started) / 60000).toFixed(1);
+  console.log(`\nnpm test finished in ${minutes} min. Steps:`);
+  for (const s of steps) console.log(`  ${s.ok ? 'ok    ' : 'FAILED'} ${s.name}`);
+  console.log(`${cases.passed} passed, ${cases.failed} failed`);
+  process.exit(cases.failed === 0 && steps.every((s) => s.ok) ? 0 : 1);
+}
+
 const started = Date.now();
 mkdirSync(ARTIFACTS, { recursive: true });
-if (!step('npm dependencies', ensureNodeModules()) || !step('system packages', ensureSystemPackages())) {
-  console.log(`\n${totals.passed} passed, ${totals.failed} failed`);
-  process.exit(1);
-}
+const checkoutBefore = checkoutState();
+if (!step('npm dependencies', ensureNodeModules()) || !step('system packages', ensureSystemPackages())) finish();
 
 log('typecheck');
 step('typecheck', run('npm', ['run', '-s', 'typecheck']));
@@ -161,7 +168,7 @@ if (!isRoot || process.platform !== 'linux') {
   if (step('lab up', labCommand('up', '--hosts', '3'))) {
     vitest('integration');
     vitest('faults');
-    if (built && vitest('e2e')) copyReadmeScreenshots();
+    if (built) vitest('e2e');
   }
   log('lab down');
   step('lab down', labCommand('down'));
@@ -173,7 +180,10 @@ if (!isRoot || process.platform !== 'linux') {
   step('lab left no namespace, link or kernel setting behind', clean);
 }
 
-const minutes = ((Date.now() - started) / 60000).toFixed(1);
-console.log(`\nnpm test finished in ${minutes} min${problems.length ? `; failed: ${problems.join(', ')}` : ''}`);
-console.log(`${totals.passed} passed, ${totals.failed} failed`);
-process.exit(totals.failed === 0 && problems.length === 0 ? 0 : 1);
+const checkoutAfter = checkoutState();
+if (checkoutBefore !== null && checkoutAfter !== null) {
+  const same = checkoutAfter === checkoutBefore;
+  if (!same) console.error(`the run changed the checkout (git status --porcelain):\n before:\n${checkoutBefore || ' (clean)\n'} after:\n${checkoutAfter}`);
+  step('the checkout is as the run found it (git status)', same);
+}
+finish();

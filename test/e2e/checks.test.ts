@@ -7,6 +7,7 @@ import type { LabHostEnv } from '../lab/lab';
 import { screenshot, type OpenApp } from '../support/browser';
 import { apiCall } from '../support/serve';
 import { swarmOfThree, openAppOnLab } from '../support/stage';
+import { waitForModel, waitForOverlay } from '../support/swarm-conditions';
 
 let app: OpenApp;
 let page: Page;
@@ -19,11 +20,9 @@ beforeAll(async () => {
   await apiCall(app.served, 'networks:create', { name: 'appnet', attachable: true, subnet: '10.93.0.0/24' });
   await apiCall(app.served, 'services:create', { name: 'backend', image: 'lab/web', replicas: 3, networks: ['appnet'], endpointMode: 'dnsrr' });
   await apiCall(app.served, 'services:create', { name: 'frontend', image: 'lab/web', replicas: 3, networks: ['appnet'] });
-  for (let n = 0; n < 240; n++) {
-    const m = await apiCall<ClusterModel>(app.served, 'cluster:snapshot', {});
-    if (m.tasks.filter((k) => k.state === 'running').length === 6) break;
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  // The check below runs once: first every task runs and every node's view of appnet knows them.
+  const { services } = await waitForOverlay(lab, 'appnet', ['frontend', 'backend']);
+  await waitForModel(() => apiCall<ClusterModel>(app.served, 'cluster:snapshot', {}), services);
 });
 
 afterAll(async () => {
@@ -37,9 +36,10 @@ describe('Checks', () => {
     await page.getByTestId('check-from-selected').click();
     await page.getByTestId('map-chip-backend-net').click();
     await page.getByTestId('check-selected').click();
-    // The overlay may need a moment after the tasks start: check again until it settles.
-    for (let n = 0; n < 10 && !(await page.getByTestId('verdict-reachable').isVisible({ timeout: 20_000 }).catch(() => false)); n++) await page.getByTestId('check-run').click();
-    await page.getByTestId('verdict-reachable').waitFor();
+    // One click, one verdict: the overlay converged before the test began.
+    const verdict = page.getByTestId('check-result').locator('[data-testid^="verdict-"]').first();
+    await verdict.waitFor({ timeout: 30_000 });
+    expect(await verdict.getAttribute('data-testid'), (await page.getByTestId('check-result').textContent()) ?? '').toBe('verdict-reachable');
     expect(await page.getByTestId('check-grid').locator('tbody tr').count()).toBe(3);
     expect(await page.getByTestId('check-grid').locator('td.cell.ok').count()).toBe(9);
     expect(await page.getByTestId('check-result').textContent()).toContain('frontend reaches backend');

@@ -6,6 +6,11 @@ import type { LabHostEnv } from '../lab/lab';
 import { sshRun } from '../support/lab';
 import { openAppOnLab } from '../support/stage';
 import { screenshot, type OpenApp } from '../support/browser';
+import { kernelIpvs } from '../support/kernel-ipvs';
+import type { ClusterModel } from '../../electron/shared/model';
+import { apiCall } from '../support/serve';
+import { serviceState, waitForModel, waitForOverlay } from '../support/swarm-conditions';
+import { waitFor } from '../support/wait';
 
 let app: OpenApp;
 let page: Page;
@@ -79,17 +84,29 @@ describe('Learn: the overlay practice exercise', () => {
     await done('inspect');
     await step('inspect').getByTestId('network-details').waitFor();
     await shot(7, 'inspect');
+    // The check runs once, after the scale-up has finished and appnet's gossip has converged;
+    // what it says about the VIP is what these hosts' kernels do (IPVS or not).
+    const snapshot = () => apiCall<ClusterModel>(app.served, 'cluster:snapshot', {});
+    await waitForModel(snapshot, (await waitForOverlay(lab, 'appnet', ['frontend', 'backend'])).services);
+    const ipvs = await kernelIpvs(lab);
     await page.getByTestId('learn-run-test').click();
-    // In vip mode this lab's kernel (no IPVS) breaks the VIP: the step says so and offers dnsrr.
-    await step('test').locator('[data-testid^="verdict-"]').waitFor({ timeout: 30_000 });
-    if (await page.getByTestId('verdict-vip-unreachable').isVisible()) {
+    const verdict = step('test').locator('[data-testid^="verdict-"]').first();
+    await verdict.waitFor({ timeout: 30_000 });
+    if (ipvs.works) {
+      expect(await verdict.getAttribute('data-testid'), await step('test').textContent() ?? '').toBe('verdict-reachable');
+    } else {
+      // No IPVS: the VIP is broken, the step says so and offers dnsrr.
+      expect(await verdict.getAttribute('data-testid'), `${ipvs.evidence.join('; ')}\n${await step('test').textContent()}`).toBe('verdict-vip-unreachable');
       await shot(8, 'test', '-vip');
       await page.getByTestId('learn-use-dnsrr').click();
-    }
-    for (let n = 0; n < 20 && !(await page.getByTestId('learn-complete').isVisible()); n++) {
+      // The switch rolls backend's tasks: wait for it to be asked for, to finish, and for every
+      // node to know the new tasks (and no VIP); then test once more.
+      await waitFor('backend switched to dnsrr', () => serviceState(lab[0], 'backend'), (s) => s.mode === 'dnsrr', { timeoutMs: 30_000 });
+      await waitForModel(snapshot, (await waitForOverlay(lab, 'appnet', ['frontend', 'backend'])).services);
       await page.getByTestId('learn-run-test').click();
-      await step('test').locator('[data-testid^="verdict-"]').waitFor({ timeout: 30_000 });
-      await page.waitForTimeout(1000);
+      await page.getByTestId('verdict-vip-unreachable').waitFor({ state: 'detached', timeout: 30_000 });
+      await verdict.waitFor({ timeout: 30_000 });
+      expect(await verdict.getAttribute('data-testid'), await step('test').textContent() ?? '').toBe('verdict-reachable');
     }
     await page.getByTestId('learn-complete').waitFor();
     await page.getByTestId('verdict-reachable').waitFor();
@@ -102,10 +119,9 @@ describe('Learn: the overlay practice exercise', () => {
     expect((await cli(['docker', 'node', 'ls', '--format', "'{{.Hostname}} {{.Status}}'"])).split('\n').sort()).toEqual(['h1 Ready', 'h2 Ready', 'h3 Ready']);
     expect(await cli(['docker', 'network', 'inspect', 'appnet', '--format', '{{.Driver}}'])).toBe('overlay');
     for (const s of ['frontend', 'backend']) {
-      // backend may still be rolling to dnsrr (one task at a time): wait for it to settle.
-      const running = async () => (await cli(['docker', 'service', 'ps', s, '--filter', 'desired-state=running', '--format', "'{{.Node}} {{.CurrentState}}'"])).split('\n').filter((l) => l.includes('Running'));
-      await expect.poll(async () => (await running()).length, { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
-      await expect.poll(async () => new Set((await running()).map((l) => l.split(' ')[0])).size, { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
+      const running = Object.values((await serviceState(lab[0], s)).running);
+      expect(running.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(running).size).toBeGreaterThanOrEqual(2);
       expect(await cli(['docker', 'service', 'inspect', s, '--format', "'{{range .Spec.TaskTemplate.Networks}}{{.Target}}{{end}}'"])).toBe(await cli(['docker', 'network', 'inspect', 'appnet', '--format', '{{.Id}}']));
     }
   });

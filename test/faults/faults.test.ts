@@ -10,6 +10,7 @@ import { cutLink, restartDockerd } from '../lab/faults';
 import { startSshd, stopSshd } from '../lab/sshd';
 import { leaveSwarmEverywhere, sshRun } from '../support/lab';
 import { engineOnLab, type TestEngine } from '../support/engine';
+import { waitFor } from '../support/wait';
 
 let t: TestEngine;
 let lab: LabHostEnv[];
@@ -30,14 +31,13 @@ async function timed<T>(p: Promise<T>): Promise<{ ms: number; value?: T; error?:
   }
 }
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
+/** Waits for a condition on what `read` returns and says how long it took (the recovery times); on timeout, the last value read. */
+async function until<T>(what: string, read: () => Promise<T>, done: (seen: T) => boolean, timeoutMs: number): Promise<number> {
   const t0 = performance.now();
-  while (!(await check().catch(() => false))) {
-    if (performance.now() - t0 > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitFor(what, read, done, { timeoutMs, everyMs: 50 });
   return performance.now() - t0;
 }
+const managerStatuses = async () => (await sshRun(lab[0], ['docker', 'node', 'ls', '--format', '{{.ManagerStatus}}'])).split('\n').filter((s) => /Leader|Reachable/.test(s));
 
 const status = async (name: string) => (await t.call('hosts:list', {})).find((h) => h.name === name)!.status;
 const modelHost = async (name: string) => (await t.call('cluster:snapshot', {})).hosts.find((h) => h.name === name);
@@ -57,13 +57,13 @@ async function othersServed(sick: string): Promise<number> {
 const recoverySplits: { host: string; statusMs: number; modelMs: number }[] = [];
 
 async function recovered(name: string, since: number): Promise<number> {
-  await until(`${name} connected again`, async () => (await status(name)) === 'connected', 15_000);
+  await until(`${name} connected again`, () => status(name), (s) => s === 'connected', 15_000);
   const statusMs = performance.now() - since;
-  await until(`${name} in the model again`, async () => (await modelHost(name))?.status === 'connected', 15_000);
+  await until(`${name} in the model again`, () => modelHost(name), (h) => h?.status === 'connected', 15_000);
   const ms = performance.now() - since;
   // Which half took the time, for the log: the session's reconnect, or the model's read after it.
   recoverySplits.push({ host: name, statusMs: Math.round(statusMs), modelMs: Math.round(ms - statusMs) });
-  await until(`${name}'s engine back in the swarm`, async () => (await modelHost(name))?.swarmState === 'active', 30_000);
+  await until(`${name}'s engine back in the swarm`, () => modelHost(name), (h) => h?.swarmState === 'active', 30_000);
   return ms;
 }
 
@@ -79,7 +79,7 @@ beforeAll(async () => {
   ({ t, lab, views } = await engineOnLab({ swarm: true }));
   await t.call('networks:create', { name: 'faultnet', subnet: '10.95.0.0/24' });
   await t.call('services:create', { name: 'web', image: 'lab/web', replicas: 3, networks: ['faultnet'], endpointMode: 'dnsrr' });
-  await until('3 web tasks running', async () => (await t.call('cluster:snapshot', {})).tasks.filter((k) => k.state === 'running').length === 3, 60_000);
+  await until('3 web tasks running', async () => (await t.call('cluster:snapshot', {})).tasks.filter((k) => k.state === 'running').length, (n) => n === 3, 60_000);
 }, 180_000);
 
 afterAll(async () => {
@@ -98,7 +98,7 @@ describe('faults', () => {
     expect(probe.error, 'a call to the cut host must fail, not hang').toBeDefined();
     expect(probe.error!.message.length).toBeGreaterThan(5);
     const servedMs = await othersServed('h3');
-    const noticedMs = await until('h3 shown as not connected', async () => (await status('h3')) !== 'connected', 20_000);
+    const noticedMs = await until('h3 shown as not connected', () => status('h3'), (s) => s !== 'connected', 20_000);
     const check = await pending;
     expect(check.ms).toBeLessThan(30_000);
     await restore();
@@ -112,7 +112,7 @@ describe('faults', () => {
   it('its sshd killed and restarted: the session drops, calls fail fast, it reconnects', async () => {
     const pending = timed(t.call('services:tasks', { service: 'web' }));
     await stopSshd('h2');
-    const noticedMs = await until('h2 shown as not connected', async () => (await status('h2')) !== 'connected', 10_000);
+    const noticedMs = await until('h2 shown as not connected', () => status('h2'), (s) => s !== 'connected', 10_000);
     const probe = await timed(t.call('hosts:probe', { id: id('h2') }));
     expect(probe.error).toBeDefined();
     expect(probe.ms).toBeLessThan(5_000);
@@ -127,7 +127,7 @@ describe('faults', () => {
 
   it('its dockerd restarted: Docker calls fail while it is down, then everything is back', async () => {
     const restarting = restartDockerd('h2', 1_500);
-    const noticedMs = await until('h2 Docker shown as unavailable', async () => (await status('h2')) !== 'connected', 15_000);
+    const noticedMs = await until('h2 Docker shown as unavailable', () => status('h2'), (s) => s !== 'connected', 15_000);
     const probe = await timed(t.call('hosts:probe', { id: id('h2') }));
     expect(probe.error).toBeDefined();
     expect(probe.ms).toBeLessThan(5_000);
@@ -142,10 +142,10 @@ describe('faults', () => {
   it('three managers, one cut off: quorum holds and the swarm is still changed through another', async () => {
     const model = await t.call('cluster:snapshot', {});
     for (const name of ['h2', 'h3']) await t.call('nodes:update', { nodeId: model.nodes.find((n) => n.hostname === name)!.id, role: 'manager' });
-    await until('3 reachable managers', async () => (await sshRun(lab[0], ['docker', 'node', 'ls', '--format', '{{.ManagerStatus}}'])).split('\n').filter((s) => /Leader|Reachable/.test(s)).length === 3, 30_000);
+    await until('3 reachable managers', managerStatuses, (m) => m.length === 3, 30_000);
     const restore = await cutLink('h3');
     try {
-      await until('h3 shown as not connected', async () => (await status('h3')) !== 'connected', 20_000);
+      await until('h3 shown as not connected', () => status('h3'), (s) => s !== 'connected', 20_000);
       const scale = await timed(t.call('services:scale', { service: 'web', replicas: 4 }));
       expect(scale.error, 'the swarm must still take changes with 2 of 3 managers').toBeUndefined();
       measured.oneOfThreeManagersCut = { scaleMs: Math.round(scale.ms) };
@@ -156,10 +156,10 @@ describe('faults', () => {
       measured.oneOfThreeManagersCut.recoveredMs = Math.round(recoveredMs);
       // Back to one manager whatever happened, so the next test starts as it expects; first
       // h3 must be a reachable manager again, or Docker refuses a demotion that risks quorum.
-      await until('3 reachable managers again', async () => (await sshRun(lab[0], ['docker', 'node', 'ls', '--format', '{{.ManagerStatus}}'])).split('\n').filter((s) => /Leader|Reachable/.test(s)).length === 3, 60_000);
+      await until('3 reachable managers again', managerStatuses, (m) => m.length === 3, 60_000);
       const after = await t.call('cluster:snapshot', {});
       for (const name of ['h2', 'h3']) await t.call('nodes:update', { nodeId: after.nodes.find((n) => n.hostname === name)!.id, role: 'worker' });
-      await until('1 manager again', async () => (await sshRun(lab[0], ['docker', 'node', 'ls', '--format', '{{.ManagerStatus}}'])).split('\n').filter((s) => /Leader|Reachable/.test(s)).length === 1, 30_000);
+      await until('1 manager again', managerStatuses, (m) => m.length === 1, 30_000);
     }
     expect(measured.oneOfThreeManagersCut.recoveredMs).toBeLessThan(5_000);
     await inventoryIntact();
@@ -168,7 +168,7 @@ describe('faults', () => {
   it('the only manager cut off: the model says the swarm has no reachable manager, changes fail saying so', async () => {
     const restore = await cutLink('h1');
     try {
-      const noticedMs = await until('no reachable manager in the model', async () => Boolean((await t.call('cluster:snapshot', {})).noReachableManager), 20_000);
+      const noticedMs = await until('no reachable manager in the model', async () => (await t.call('cluster:snapshot', {})).noReachableManager ?? null, (x) => x !== null, 20_000);
       const snap = await t.call('cluster:snapshot', {});
       expect(snap.swarm).toBeNull();
       expect(snap.noReachableManager!.hostIds.sort()).toEqual([id('h2'), id('h3')].sort());
@@ -182,7 +182,7 @@ describe('faults', () => {
     }
     measured.onlyManagerCut.recoveredMs = Math.round(await recovered('h1', performance.now()));
     expect(measured.onlyManagerCut.recoveredMs).toBeLessThan(5_000);
-    await until('the swarm readable again', async () => Boolean((await t.call('cluster:snapshot', {})).swarm), 5_000);
+    await until('the swarm readable again', async () => (await t.call('cluster:snapshot', {})).swarm, (x) => Boolean(x), 5_000);
     await inventoryIntact();
   });
 

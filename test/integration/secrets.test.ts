@@ -8,6 +8,7 @@ import { setSshdVariant } from '../lab/sshd';
 import { labHosts } from '../support/lab';
 import { serve, type Served } from '../support/serve';
 import { tempDir } from '../support/temp-dir';
+import { waitFor } from '../support/wait';
 
 const MARKER = 'Marker-Pa55-7f3e9c';
 const WRONG_MARKER = 'Wrong-Marker-2b8d41';
@@ -25,12 +26,12 @@ async function api(method: string, input: unknown): Promise<any> {
 }
 
 async function waitForHost(name: string, statuses: string[]): Promise<any> {
-  for (let i = 0; i < 300; i++) {
-    const host = (await api('hosts:list', {})).result.find((h: { name: string }) => h.name === name);
-    if (host && statuses.includes(host.status)) return host;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${name} never reached ${statuses}`);
+  return waitFor(
+    `${name} to be ${statuses.join(' or ')}`,
+    async () => (await api('hosts:list', {})).result.find((h: { name: string }) => h.name === name),
+    (host) => Boolean(host && statuses.includes(host.status)),
+    { timeoutMs: 20_000, everyMs: 50, show: (host) => (host ? `${host.status} (${host.statusDetail ?? ''})` : 'not listed') },
+  );
 }
 
 async function filesUnder(root: string): Promise<string[]> {

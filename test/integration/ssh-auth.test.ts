@@ -1,11 +1,12 @@
 // Every way to log in: key, key with passphrase, ssh-agent, password; and through a ProxyJump.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizeKey, setSshdVariant } from '../lab/sshd';
 import { labHosts } from '../support/lab';
 import { startTestEngine, type TestEngine } from '../support/engine';
+import { waitFor } from '../support/wait';
 import type { Input } from '../../electron/shared/contract';
 import type { SshHostView } from '../../electron/shared/model';
 import { LAB_DIR } from '../lab/config';
@@ -50,7 +51,7 @@ describe('SSH authentication', () => {
     const [h1] = await labHosts();
     const socket = path.join(t.dir, 'agent.sock');
     agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
-    for (let i = 0; i < 50 && !(await readFile(socket).then(() => true, (e) => e.code !== 'ENOENT')); i++) await new Promise((r) => setTimeout(r, 50));
+    await waitFor('ssh-agent\'s socket', () => stat(socket).then(() => 'there', (e: NodeJS.ErrnoException) => e.code ?? 'error'), (s) => s === 'there', { timeoutMs: 10_000, everyMs: 50 });
     execFileSync('ssh-add', [h1.keyPath], { env: { ...process.env, SSH_AUTH_SOCK: socket }, stdio: 'ignore' });
     const host = await trusted('h1', { auth: { kind: 'agent', socketPath: socket } });
     expect(host.secret).toBe('none');

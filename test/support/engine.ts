@@ -9,6 +9,7 @@ import type { HostStatus, HostView } from '../../electron/shared/model';
 import type { LabHostEnv } from '../lab/lab';
 import { labHosts, leaveSwarmEverywhere } from './lab';
 import { tempDir } from './temp-dir';
+import { waitFor } from './wait';
 
 export interface TestEngine {
   engine: Engine;
@@ -40,15 +41,13 @@ export async function startTestEngine(opts: Partial<EngineOptions> = {}): Promis
     if (res.ok) throw new Error(`${method} succeeded but was expected to fail`);
     return res.error;
   };
-  const waitForStatus = async (id: string, statuses: HostStatus[], timeoutMs = 15_000) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const host = (await call('hosts:list', {})).find((h) => h.id === id);
-      if (host && statuses.includes(host.status)) return host;
-      if (Date.now() > deadline) throw new Error(`host ${host?.name} stayed ${host?.status} (${host?.statusDetail ?? ''}), expected ${statuses.join('|')}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  };
+  const waitForStatus = async (id: string, statuses: HostStatus[], timeoutMs = 15_000) =>
+    (await waitFor(
+      `host ${id} to be ${statuses.join('|')}`,
+      async () => (await call('hosts:list', {})).find((h) => h.id === id),
+      (host) => host !== undefined && statuses.includes(host.status),
+      { timeoutMs, everyMs: 25, show: (host) => (host ? `${host.name} ${host.status} (${host.statusDetail ?? ''})` : 'not listed') },
+    ))!;
   const addLabHost = async (h: LabHostEnv, overrides: Partial<Input<'hosts:add'>> = {}) => {
     const added = await call('hosts:add', { name: h.name, address: h.address, port: h.port, user: h.user, auth: { kind: 'key', keyPath: h.keyPath }, ...overrides });
     const pending = await waitForStatus(added.id, ['host-key-unknown', 'connected']);

@@ -2,7 +2,9 @@
 // one of them with the plain OpenSSH client, as a check independent of our own SSH code.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { restartDockerd } from '../lab/faults';
 import { env, status, type LabHostEnv } from '../lab/lab';
+import { WaitTimeout, waitFor } from './wait';
 
 const execFileAsync = promisify(execFile);
 
@@ -29,6 +31,25 @@ export async function sshRun(host: LabHostEnv, args: string[]): Promise<string> 
 /** Makes every lab host leave any swarm (workers first), so a test starts from none. */
 export async function leaveSwarmEverywhere(hosts: LabHostEnv[]): Promise<void> {
   for (const h of [...hosts].reverse()) await sshRun(h, ['docker', 'swarm', 'leave', '--force', '2>/dev/null', '||', 'true']);
+  for (const h of hosts) await releaseGossipPort(h);
+}
+
+/**
+ * dockerd 20.10 can keep its gossip listener (TCP 7946) after leaving a swarm, when closing its
+ * network database times out on a busy machine (it logs "Could not close DB: timeout waiting
+ * for leave broadcast"). Every later swarm on that engine then fails to gossip ("bind: address
+ * already in use"): its tasks are never known to the other hosts. Such an engine is restarted,
+ * so the next test starts from a sound one, and the run says so.
+ */
+async function releaseGossipPort(h: LabHostEnv): Promise<void> {
+  const listening = () => sshRun(h, ['ss', '-Hltn', 'sport', '=', ':7946']);
+  try {
+    await waitFor(`${h.name}'s dockerd to close its gossip port 7946 after leaving the swarm`, listening, (out) => out === '', { timeoutMs: 5_000, everyMs: 250 });
+  } catch (err) {
+    if (!(err instanceof WaitTimeout)) throw err;
+    console.warn(`${h.name}: dockerd still listens on 7946 after leaving the swarm (its gossip would never work again): restarting it`);
+    await restartDockerd(h.name);
+  }
 }
 
 /**

@@ -7,18 +7,19 @@ import { openApp, type OpenApp } from './browser';
 import { labHosts, leaveSwarmEverywhere } from './lab';
 import { apiCall, type Served } from './serve';
 import { tempDir } from './temp-dir';
+import { waitFor } from './wait';
 
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const statuses = (hosts: HostView[]) => hosts.map((h) => `${h.name} ${h.status}${h.statusDetail ? ` (${h.statusDetail})` : ''}`).join(', ');
 
 export async function connectLabHosts(served: Served, lab: LabHostEnv[]): Promise<string[]> {
   const call = <T>(m: string, i: unknown) => apiCall<T>(served, m, i);
   const ids: string[] = [];
   for (const h of lab) ids.push((await call<HostView>('hosts:add', { name: h.name, address: h.address, auth: { kind: 'key', keyPath: h.keyPath } })).id);
   for (const [i, id] of ids.entries()) {
-    for (let n = 0; n < 100 && (await call<HostView[]>('hosts:list', {})).find((x) => x.id === id)!.status !== 'host-key-unknown'; n++) await pause(50);
+    await waitFor(`${lab[i].name} to present its host key`, () => call<HostView[]>('hosts:list', {}), (hosts) => hosts.find((x) => x.id === id)?.status === 'host-key-unknown', { timeoutMs: 20_000, everyMs: 50, show: statuses });
     await call('hosts:trust', { id, fingerprint: lab[i].hostKeyFingerprint });
   }
-  for (let n = 0; n < 100 && (await call<HostView[]>('hosts:list', {})).some((v) => v.status !== 'connected'); n++) await pause(50);
+  await waitFor('every lab host connected', () => call<HostView[]>('hosts:list', {}), (hosts) => hosts.every((v) => v.status === 'connected'), { timeoutMs: 20_000, everyMs: 50, show: statuses });
   return ids;
 }
 
@@ -26,7 +27,9 @@ export async function connectLabHosts(served: Served, lab: LabHostEnv[]): Promis
 export async function swarmOfThree(served: Served, lab: LabHostEnv[]): Promise<string[]> {
   const ids = await connectLabHosts(served, lab);
   await apiCall(served, 'swarm:init', { id: ids[0], advertiseAddr: lab[0].address });
-  await apiCall(served, 'swarm:join', { managerId: ids[0], joins: ids.slice(1).map((id) => ({ id, role: 'worker' })) });
+  const { results } = await apiCall<{ results: { name: string; outcome: string; message: string }[] }>(served, 'swarm:join', { managerId: ids[0], joins: ids.slice(1).map((id) => ({ id, role: 'worker' })) });
+  const failed = results.filter((r) => r.outcome !== 'joined');
+  if (failed.length) throw new Error(`joins failed: ${failed.map((f) => `${f.name}: ${f.message}`).join('; ')}`);
   return ids;
 }
 

@@ -1,4 +1,4 @@
-// The README shows only pictures the e2e suite takes (copied by npm test after a passing run).
+// The README shows only pictures the e2e suite takes (copied by npm run docs:screenshots).
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
