@@ -1,9 +1,11 @@
 // npm run bench -- stacks: a 10-service stack (two networks, a secret, replicas) deployed through
-// the app against `docker -H ssh://… stack deploy` of the same file, each timed from the start
-// until every service has converged (all desired tasks running), read for both sides by the same
-// poller (stacks:status every 200 ms). Three rounds each, alternating, every stack removed (and
-// its networks freed) between rounds; medians compared. Both sides skip registry lookups
-// (--resolve-image never): the lab has no registry.
+// the app against `docker stack deploy` of the same file, each timed from the start until every
+// service has converged (all desired tasks running), read for every side by the same poller
+// (stacks:status every 200 ms). The CLI runs in its plain form (`docker -H ssh://`, a new SSH
+// connection per command) and in its best form (the same through an OpenSSH ControlMaster that
+// is already open). One warm-up and three runs per side, interleaved round by round; every
+// stack removed (and its networks freed) between runs; medians compared. All sides skip
+// registry lookups (--resolve-image never): the lab has no registry.
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,11 +13,11 @@ import type { StackStatus } from '../electron/shared/stacks';
 import { up } from '../test/lab/lab';
 import { labHosts, leaveSwarmEverywhere } from '../test/support/lab';
 import { benchEngine, formSwarm, type BenchCall } from './bench-engine';
-import { median, round, table, timed } from './stats';
-import { dockerCliFor } from './transport-clients';
+import { dockerCli, type DockerCli } from './docker-cli';
+import { median, round, table, timed, times, warmThenRuns } from './stats';
 
 const SERVICES = 10;
-const ROUNDS = 3;
+const RUNS = 3;
 
 function stackFile(): string {
   const services = Array.from({ length: SERVICES }, (_, i) => {
@@ -43,46 +45,50 @@ export async function benchStacks(): Promise<void> {
   const { engine, call, ids } = await benchEngine('stacks', hosts);
   const dir = await mkdtemp(path.join(tmpdir(), 'bench-stacks-'));
   const compose = stackFile();
-  await writeFile(path.join(dir, 'docker-stack.yml'), compose);
+  const file = path.join(dir, 'docker-stack.yml');
+  await writeFile(file, compose);
   await writeFile(path.join(dir, 'token.txt'), 'bench-token\n');
-  const docker = await dockerCliFor(hosts[0]);
-  const cliVersion = (await docker('version', '--format', '{{.Client.Version}}')).stdout.trim();
-  const app: number[] = [];
-  const cli: number[] = [];
+  const clis: DockerCli[] = [];
   try {
+    const plain = await dockerCli(hosts[0]);
+    const best = await dockerCli(hosts[0], { master: true });
+    clis.push(plain, best);
+    const cliVersion = (await plain('version', '--format', '{{.Client.Version}}')).stdout.trim();
+    const cliDeploy = (docker: DockerCli, name: string) => async () => {
+      await docker('stack', 'deploy', '--resolve-image', 'never', '-c', file, name);
+      await converged(call, name);
+    };
+    const sides: { name: string; what: string; stack: string; run: () => Promise<void> }[] = [
+      {
+        name: 'Archipelago',
+        what: 'stacks:deploy over the open SSH connection',
+        stack: 'bapp',
+        run: async () => {
+          await call('stacks:deploy', { name: 'bapp', compose, files: { './token.txt': 'bench-token\n' } });
+          await converged(call, 'bapp');
+        },
+      },
+      { name: 'plain CLI', what: `docker ${cliVersion} -H ssh:// stack deploy, a new SSH connection per command`, stack: 'bplain', run: cliDeploy(plain, 'bplain') },
+      { name: 'best CLI', what: `the same through an OpenSSH ControlMaster already open (ControlPersist)`, stack: 'bbest', run: cliDeploy(best, 'bbest') },
+    ];
     await formSwarm(call, ids, hosts);
-    for (let round_ = 0; round_ < ROUNDS; round_++) {
-      app.push(
-        (
-          await timed(async () => {
-            await call('stacks:deploy', { name: 'bapp', compose, files: { './token.txt': 'bench-token\n' } });
-            await converged(call, 'bapp');
-          })
-        ).ms,
-      );
-      await call('stacks:remove', { name: 'bapp' });
-      cli.push(
-        (
-          await timed(async () => {
-            await docker('stack', 'deploy', '--resolve-image', 'never', '-c', path.join(dir, 'docker-stack.yml'), 'bcli');
-            await converged(call, 'bcli');
-          })
-        ).ms,
-      );
-      await call('stacks:remove', { name: 'bcli' });
-    }
+    const runs = new Map(sides.map((s) => [s.name, [] as number[]]));
+    await warmThenRuns(RUNS, async (i) => {
+      for (const side of sides) {
+        const { ms } = await timed(side.run);
+        if (i >= 0) runs.get(side.name)!.push(ms);
+        await call('stacks:remove', { name: side.stack });
+      }
+    });
+    const med = (name: string) => median(runs.get(name)!);
+    console.log(`a ${SERVICES}-service stack (14 tasks, 2 networks, a secret), deploy until converged. 1 warm-up, then ${RUNS} runs per side, interleaved; medians.`);
+    for (const s of sides) console.log(`  ${s.name}: ${s.what}`);
+    console.log(table(sides.map((s) => ({ way: s.name, 'median ms': round(med(s.name)), runs: runs.get(s.name)!.map((x) => round(x)).join(' / ') }))));
+    const appMs = med('Archipelago');
+    console.log(JSON.stringify({ bench: 'stacks', services: SERVICES, app_ms: round(appMs), cli_ms: round(med('plain CLI')), best_cli_ms: round(med('best CLI')), vs_cli: times(med('plain CLI'), appMs, 2), vs_best_cli: times(med('best CLI'), appMs, 2) }));
   } finally {
     engine.dispose();
+    for (const c of clis) await c.close();
     await leaveSwarmEverywhere(hosts);
   }
-  const appMs = median(app);
-  const cliMs = median(cli);
-  console.log(`a ${SERVICES}-service stack (14 tasks, 2 networks, a secret), deploy until converged; CLI: docker ${cliVersion}`);
-  console.log(
-    table([
-      { way: 'Archipelago stacks:deploy', 'median ms': round(appMs), runs: app.map((x) => round(x)).join(' / ') },
-      { way: 'docker -H ssh:// stack deploy', 'median ms': round(cliMs), runs: cli.map((x) => round(x)).join(' / ') },
-    ]),
-  );
-  console.log(JSON.stringify({ bench: 'stacks', services: SERVICES, app_ms: round(appMs), cli_ms: round(cliMs), vs_cli: round(cliMs / appMs, 2) }));
 }

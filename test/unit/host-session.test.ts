@@ -2,6 +2,7 @@
 // responder, test/support/fake-ssh-host.ts): no root, no lab, any OS. A connection dropped in
 // the middle of a call, reconnecting with backoff, learning sshd's MaxSessions and queueing
 // below it, host keys unknown / changed / of another type, and an events stream that ends.
+import { HostSecrets } from '../../electron/engine/hosts/host-secrets';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -54,12 +55,12 @@ async function world({ onTestFinished }: TestContext) {
   const session = (h: FakeSshHost, kh: KnownHosts): Watched => {
     const record: SshHostRecord = { id: 'fake', kind: 'ssh', name: 'fake', address: '127.0.0.1', port: h.port, user: 'tester', auth: { kind: 'key', keyPath, hasPassphrase: false }, dockerSocket: '/var/run/docker.sock' };
     const statuses: HostStatus[] = [];
-    const s = new HostSession(record, { knownHosts: kh, secrets: new MemorySecretStore(), onChange: (x) => statuses.push(x.status) });
+    const s = new HostSession(record, { knownHosts: kh, secrets: new HostSecrets(new MemorySecretStore()), onChange: (x) => statuses.push(x.status) });
     sessions.push(s);
     return { session: s, statuses };
   };
   const trusting = async (h: FakeSshHost) => session(h, await knownHosts([line(h, h.hostKey)]));
-  return { fakeHost, knownHosts, session, trusting };
+  return { dir, fakeHost, knownHosts, session, trusting };
 }
 
 const line = (h: FakeSshHost, key: KeyPair) => `${hostPattern('127.0.0.1', h.port)} ${key.public.split(' ')[0]} ${key.public.split(' ')[1]}`;
@@ -190,11 +191,36 @@ describe.concurrent('HostSession and host keys', () => {
     expect(h.connections).toHaveLength(1);
   });
 
-  it('a key of another type than the one recorded is new, as OpenSSH treats it: unknown, to compare and trust', async (ctx) => {
+  it('a key of another type than the one recorded: its own verdict, other-type, naming the known key, to compare and trust only with both confirmations', async (ctx) => {
     const { fakeHost, knownHosts, session } = await world(ctx);
     const h = await fakeHost();
-    const { session: s } = session(h, await knownHosts([line(h, makeKey('ecdsa'))]));
-    await expect(s.connection()).rejects.toMatchObject({ code: 'host-key-unknown' });
-    expect(s.hostKey).toMatchObject({ verdict: 'unknown', keyType: 'ssh-ed25519', fingerprint: fingerprint(h.hostKey.blob) });
+    const old = makeKey('ecdsa');
+    const { session: s } = session(h, await knownHosts([line(h, old)]));
+    await expect(s.connection()).rejects.toMatchObject({ code: 'host-key-other-type' });
+    expect(s.hostKey).toMatchObject({ verdict: 'other-type', keyType: 'ssh-ed25519', fingerprint: fingerprint(h.hostKey.blob), knownKeys: [{ fingerprint: fingerprint(old.blob) }] });
+    expect(s.status).toBe('host-key-other-type');
+    // Trusting it needs the word that the old key was retired.
+    await expect(s.trust(fingerprint(h.hostKey.blob))).rejects.toMatchObject({ code: 'conflict' });
+    await s.trust(fingerprint(h.hostKey.blob), fingerprint(old.blob));
+    expect(s.status).toBe('connected');
   });
+
+  it('a key problem found by a test while the old link is still open stays on the host until answered', async (ctx) => {
+    const { dir, fakeHost, knownHosts, session } = await world(ctx);
+    const h = await fakeHost();
+    const { session: s } = session(h, await knownHosts([line(h, h.hostKey)]));
+    await s.connection();
+    // known_hosts now records only a key of another type (edited under the running app): the
+    // open link still runs on the key it was trusted with, a new connection would not be trusted.
+    await writeFile(path.join(dir, 'known_hosts'), `${line(h, makeKey('ecdsa'))}\n`);
+    expect((await s.test()).ok).toBe(false);
+    expect(s.status).toBe('host-key-other-type');
+    // The open link's health check pings now and again 5 s after the first ping was handled:
+    // the second ping means the first one's answer was seen.
+    const pings = () => h.requests.filter((r) => r === 'GET /_ping').length;
+    const before = pings();
+    s.checkSoon();
+    await waitFor('two health pings on the open link', pings, (n) => n >= before + 2, { timeoutMs: 15_000, everyMs: 20 });
+    expect(s.status).toBe('host-key-other-type');
+  }, 20_000);
 });

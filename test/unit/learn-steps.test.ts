@@ -5,17 +5,19 @@ import { describe, expect, it } from 'vitest';
 import type { CheckResult, ClusterHostView, ClusterModel, ServiceView, TaskView } from '../../electron/shared/model';
 import { currentStep, STEP_CHECKS, STEP_ORDER, type ExerciseFacts, type StepId } from '../../renderer/src/learn/exercise';
 
-const SWARM = { id: 'swarm1', createdAt: '2026-01-01T00:00:00Z', managerHostIds: ['h1'] };
-const APPNET = { id: 'net1', name: 'appnet', driver: 'overlay', scope: 'swarm', attachable: false, internal: false, encrypted: false, ingress: false, subnets: [], labels: {} };
+const SWARM = { id: 'swarm1', name: 'swarm1', createdAt: '2026-01-01T00:00:00Z', managerHostIds: ['h1'] };
+const APPNET = { id: 'net1', name: 'appnet', driver: 'overlay', scope: 'swarm', attachable: false, internal: false, encrypted: false, ingress: false, subnets: [], labels: {}, swarmId: 'swarm1' };
 
 const hostView = (name: string, over: Partial<ClusterHostView> = {}): ClusterHostView => ({ hostId: name, name, status: 'connected', swarmState: 'active', clusterId: 'swarm1', ...over });
-const svc = (name: string, networkIds = ['net1']): ServiceView => ({ id: `${name}-id`, name, image: 'lab/web', mode: 'replicated', replicas: 3, endpointMode: 'vip', networkIds, ports: [] });
-const task = (service: string, node: string, state = 'running', i = 0): TaskView => ({ id: `${service}-${node}-${i}`, serviceId: `${service}-id`, nodeId: node, state, desiredState: 'running', addresses: [] });
+const svc = (name: string, networkIds = ['net1']): ServiceView => ({ id: `${name}-id`, name, image: 'lab/web', mode: 'replicated', replicas: 3, endpointMode: 'vip', networkIds, ports: [], vips: [], swarmId: 'swarm1' });
+const task = (service: string, node: string, state = 'running', i = 0): TaskView => ({ id: `${service}-${node}-${i}`, serviceId: `${service}-id`, nodeId: node, state, desiredState: 'running', addresses: [], swarmId: 'swarm1' });
 
 /** The cluster as the finished exercise leaves it; each test takes something away. */
 function finished(): ClusterModel {
   return {
     swarm: SWARM,
+    swarms: [SWARM],
+    seq: 0,
     hosts: ['h1', 'h2', 'h3'].map((n) => hostView(n)),
     nodes: [],
     networks: [APPNET],
@@ -44,7 +46,7 @@ describe('Learn steps: done exactly when the cluster holds it', () => {
   it('hosts: two connected hosts are enough; unreachable ones do not count', () => {
     const m = finished();
     m.hosts = [hostView('h1'), hostView('h2', { status: 'unreachable' }), hostView('h3', { status: 'host-key-unknown' })];
-    expect(status('hosts', facts(m))).toEqual({ done: false, waiting: '1 host(s) connected; the exercise needs at least 2' });
+    expect(status('hosts', facts(m))).toEqual({ done: false, waiting: '1 host(s) connected; this needs at least 2' });
     m.hosts[1].status = 'connected';
     expect(status('hosts', facts(m)).done).toBe(true);
   });

@@ -119,11 +119,28 @@ async function connectHop(ep: Endpoint, sock: Duplex, plan: AuthPlan, storedAuth
       handshook = true;
       steps.pass('ssh', `${ep.hop === 'jump' ? 'jump host ' : ''}SSH handshake done, host key trusted`);
     });
+    let ready = false;
+    let failed = false;
     client.once('ready', () => {
+      ready = true;
       steps.pass('auth', `logged in as ${ep.user}${ep.hop === 'jump' ? ' on the jump host' : ''}`);
       resolve(client);
     });
+    // A server that closes the connection at once (sshd stopping, MaxStartups, a firewall's
+    // reset) ends our socket without an ssh2 error: say so now, not at readyTimeout.
+    const closedEarly = () => {
+      if (ready || failed) return;
+      failed = true;
+      const mapped = keyProblem ?? new ApiError('unreachable', `${ep.address}:${ep.port} closed the connection before SSH was ready`, { hint: 'Is sshd running and accepting connections (MaxStartups, a firewall, fail2ban)? Archipelago keeps trying.' });
+      try {
+        steps.fail(handshook ? 'auth' : 'ssh', mapped);
+      } catch {
+        // steps.fail rethrows; the promise carries the error
+      }
+      reject(mapped);
+    };
     client.once('error', (err: Error & { level?: string }) => {
+      failed = true;
       sock.destroy();
       let mapped: Error;
       if (keyProblem) mapped = keyProblem;
@@ -137,6 +154,10 @@ async function connectHop(ep: Endpoint, sock: Duplex, plan: AuthPlan, storedAuth
       }
       reject(mapped);
     });
+    // The socket may already have closed while the known types were read.
+    if (sock.destroyed || (sock as net.Socket).readyState === 'closed') return closedEarly();
+    sock.once('close', closedEarly);
+    client.once('close', closedEarly);
     client.connect({
       sock: sock as net.Socket,
       username: ep.user,
