@@ -207,6 +207,8 @@ export interface NetworkView {
   ingress: boolean;
   subnets: { subnet: string; gateway?: string }[];
   labels: Record<string, string>;
+  /** The MTU set at creation (`--opt com.docker.network.driver.mtu`); absent: the default (1450 for overlays). */
+  mtu?: number;
 }
 
 export interface ServiceView {
@@ -301,6 +303,11 @@ export interface CheckPair {
   sameHost: boolean;
   tcp?: { result: ProbeResultKind; ms?: number; detail: string };
   icmp: { result: 'ok' | 'failed' | 'not-run'; ms?: number; detail: string };
+  /**
+   * Large packets (whole IP packets, ICMP), tried only where the small ping passed: the overlay's
+   * MTU, the largest size that passed and the smallest that failed (absent when the MTU passed).
+   */
+  large?: { mtu: number; largest: number; smallestFailed?: number };
   /** Reachable: TCP connects (with a port) or ICMP answers (without). */
   reachable: boolean;
   /** The pair's latency: ICMP round trip when there is one, else TCP connect time. */
@@ -319,7 +326,7 @@ export interface CheckSource {
 
 export interface Verdict {
   level: 'ok' | 'warning' | 'error';
-  code: 'reachable' | 'no-target-tasks' | 'no-source-tasks' | 'no-common-network' | 'name-does-not-resolve' | 'vip-unreachable' | 'port-refused' | 'icmp-blocked' | 'underlay-blocked' | 'encrypted-overlay' | 'gossip-pending' | 'unreachable' | 'probe-failed';
+  code: 'reachable' | 'no-target-tasks' | 'no-source-tasks' | 'no-common-network' | 'name-does-not-resolve' | 'vip-unreachable' | 'port-refused' | 'icmp-blocked' | 'underlay-blocked' | 'encrypted-overlay' | 'gossip-pending' | 'unreachable' | 'probe-failed' | 'mtu-blackhole';
   title: string;
   evidence: string[];
   next: string;

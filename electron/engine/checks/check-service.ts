@@ -11,6 +11,7 @@ import type { HostService } from '../hosts/host-handlers';
 import type { HostSession } from '../hosts/host-session';
 import { dockerCommand } from '../swarm/cli-equivalent';
 import { pickManager, promised } from '../swarm/managers';
+import { DEFAULT_OVERLAY_MTU } from '../cluster/network-mtu';
 import { diagnose } from './diagnosis';
 import { parseProbeOutput, type ProbeGroup, type ProbeOutput } from './probe-script';
 import { runProbe, type ProbeRun } from './probe-runner';
@@ -42,6 +43,8 @@ interface CheckPlan {
   vip?: string;
   /** The VIP (if any) then every task IP: empty when there is nothing to probe. */
   ips: string[];
+  /** The overlay's MTU: task IPs that answer a small ping are tried at this size too. */
+  mtu: number;
 }
 
 /** What one source task's probe gave (or why it could not run). */
@@ -96,7 +99,7 @@ export class CheckService {
     });
     const port = input.port ?? to.ports[0]?.target;
     const base = { from: from.name, to: to.name, port, endpointMode: to.endpointMode, network: network && { id: network.id, name: network.name, encrypted: network.encrypted } };
-    const plan: CheckPlan = { started, fromService: from, base, network, sourceTasks, targets, targetTasks: running(to).length, ips: [] };
+    const plan: CheckPlan = { started, fromService: from, base, network, sourceTasks, targets, targetTasks: running(to).length, ips: [], mtu: network?.mtu ?? DEFAULT_OVERLAY_MTU };
     if (!network || !sourceTasks.length || !targets.length) return plan;
     plan.vip = to.endpointMode === 'vip' ? await this.vip(to.id, network.id) : undefined;
     plan.ips = [...(plan.vip ? [plan.vip] : []), ...targets.map((t) => t.ip)];
@@ -147,6 +150,7 @@ export class CheckService {
           icmp,
           reachable,
           latencyMs: icmp.result === 'ok' ? icmp.ms : tcp?.result === 'ok' ? tcp.ms : undefined,
+          ...(target && out.large.has(ip) ? { large: out.large.get(ip) } : {}),
         });
       }
       if (commands.length < 4) commands.push(...this.reproduce(session, task.containerId!, probe.via === 'helper' ? probe.helperImage : undefined, to, base.port, ips[0]));
@@ -170,7 +174,7 @@ export class CheckService {
    */
   private async row(model: ClusterModel, plans: CheckPlan[], helperImage: string | undefined, onResult: (r: CheckResult) => void = () => {}): Promise<CheckResult[]> {
     const probed = plans.filter((p) => p.ips.length > 0);
-    const groups: ProbeGroup[] = probed.map((p) => ({ target: p.base.to, port: p.base.port, ips: p.ips }));
+    const groups: ProbeGroup[] = probed.map((p) => ({ target: p.base.to, port: p.base.port, ips: p.ips, large: { mtu: p.mtu, ips: p.targets.map((t) => t.ip) } }));
     const probes = probed.length ? await Promise.all(probed[0].sourceTasks.map((task) => this.probeFrom(model, probed[0].fromService, task, groups, helperImage))) : [];
     const results: CheckResult[] = [];
     for (const plan of plans) {

@@ -1,6 +1,7 @@
 // From probe results to verdicts in plain words, each with its evidence and a next step. Pure:
 // everything it needs is passed in, so every case is unit-tested without a cluster.
 import type { CheckPair, CheckSource, Verdict } from '../../shared/model';
+import { diagnoseMtu } from './diagnose-mtu';
 
 export interface DiagnosisInput {
   from: string;
@@ -156,6 +157,9 @@ export function diagnose(d: DiagnosisInput): { verdict: Verdict; findings: Verdi
       : '';
     add({ level: 'error', code: 'unreachable', title: `${silent.length} of ${taskPairs.length} task address(es) of ${d.to} do not answer`, evidence, next: `Look at the failing tasks on the Services page (are they healthy, listening?), and at the hosts' firewalls.${kernel}` });
   }
+
+  const mtu = diagnoseMtu(d.network?.name, d.pairs);
+  if (mtu) add(mtu);
 
   if (gossip.nodes.size) {
     const nodes = [...gossip.nodes].sort();

@@ -3,6 +3,7 @@
 import type Docker from 'dockerode';
 import type { ClusterHostView, ClusterModel, ContainerView, NetworkView, ServiceView, SwarmNodeView, TaskView } from '../../shared/model';
 import type { HostService } from '../hosts/host-handlers';
+import { networkMtu } from './network-mtu';
 
 type Info = Awaited<ReturnType<Docker['info']>>;
 // dockerode's typings are loose here; the Engine API documents these shapes.
@@ -33,6 +34,7 @@ const networkView = (n: Any): NetworkView => ({
   ingress: Boolean(n.Ingress),
   subnets: (n.IPAM?.Config ?? []).map((c: Any) => ({ subnet: c.Subnet, gateway: c.Gateway })),
   labels: n.Labels ?? {},
+  ...networkMtu(n),
 });
 
 const serviceView = (s: Any): ServiceView => ({

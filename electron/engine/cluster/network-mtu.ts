@@ -1,0 +1,11 @@
+// The overlay's MTU as set at creation, read from the network's driver options. Kept apart from
+// the snapshot so the model's plumbing can change without touching what the checks need.
+type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Docker's overlay default: a 1500-byte underlay minus VXLAN's 50 bytes of headers. */
+export const DEFAULT_OVERLAY_MTU = 1450;
+
+export function networkMtu(n: Any): { mtu?: number } {
+  const raw = Number(n?.Options?.['com.docker.network.driver.mtu']);
+  return Number.isInteger(raw) && raw > 0 ? { mtu: raw } : {};
+}
