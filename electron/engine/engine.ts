@@ -12,6 +12,7 @@ import { ClusterWatcher } from './cluster/cluster-watcher';
 import { SwarmService } from './swarm/swarm-service';
 import { NetworkService } from './networks/network-service';
 import { ServiceService } from './services/service-service';
+import { ServiceRollout } from './services/service-rollout';
 import { ServiceLogs } from './services/service-logs';
 import { ImageService } from './images/image-service';
 import { CheckService } from './checks/check-service';
@@ -78,6 +79,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     ...swarm.handlers,
     ...networks.handlers,
     ...services.handlers,
+    ...new ServiceRollout(hosts, changing).handlers,
     ...logs.handlers,
     ...new ImageService(hosts).handlers,
     ...checks.handlers,

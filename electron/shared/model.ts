@@ -211,6 +211,23 @@ export interface NetworkView {
   mtu?: number;
 }
 
+/**
+ * A service's rolling update, from its UpdateStatus (absent when it was never updated) and its
+ * tasks: how many of the tasks that should run are running with the current spec.
+ */
+export interface ServiceUpdateView {
+  state: 'updating' | 'paused' | 'completed' | 'rollback_started' | 'rollback_paused' | 'rollback_completed';
+  startedAt?: string;
+  completedAt?: string;
+  message?: string;
+  /** Running tasks on the current spec (after a rollback: the restored one). */
+  updated: number;
+  /** Tasks that should run (replicas, or one per eligible node for a global service). */
+  total: number;
+  /** A previous spec exists: `docker service rollback` can go back to it. */
+  canRollback: boolean;
+}
+
 export interface ServiceView {
   id: string;
   name: string;
@@ -220,6 +237,11 @@ export interface ServiceView {
   endpointMode: 'vip' | 'dnsrr';
   networkIds: string[];
   ports: { published?: number; target: number; protocol: string }[];
+  /** Its last update (or rollback) and how far it got. */
+  update?: ServiceUpdateView;
+  /** Placement constraints and reservations, to explain tasks that never run. */
+  constraints?: string[];
+  reservations?: { nanoCpus?: number; memoryBytes?: number };
 }
 
 export interface TaskView {
@@ -232,6 +254,15 @@ export interface TaskView {
   error?: string;
   containerId?: string;
   addresses: { networkId: string; address: string }[];
+  /** When swarm created it and when its state last changed (as `docker service ps` shows). */
+  createdAt?: string;
+  timestamp?: string;
+  /** Swarm's message for the state ("started", "pending task scheduling", …) and the container's exit code. */
+  message?: string;
+  exitCode?: number;
+  image?: string;
+  /** Created with the service's current spec: false for the old tasks of an update under way. */
+  upToDate?: boolean;
 }
 
 export interface ContainerView {
@@ -326,7 +357,7 @@ export interface CheckSource {
 
 export interface Verdict {
   level: 'ok' | 'warning' | 'error';
-  code: 'reachable' | 'no-target-tasks' | 'no-source-tasks' | 'no-common-network' | 'name-does-not-resolve' | 'vip-unreachable' | 'port-refused' | 'icmp-blocked' | 'underlay-blocked' | 'encrypted-overlay' | 'gossip-pending' | 'unreachable' | 'probe-failed' | 'mtu-blackhole';
+  code: 'reachable' | 'no-target-tasks' | 'no-source-tasks' | 'no-common-network' | 'name-does-not-resolve' | 'vip-unreachable' | 'port-refused' | 'icmp-blocked' | 'underlay-blocked' | 'encrypted-overlay' | 'gossip-pending' | 'unreachable' | 'probe-failed' | 'mtu-blackhole' | 'rolling';
   title: string;
   evidence: string[];
   next: string;

@@ -13,6 +13,7 @@ import { dockerCommand } from '../swarm/cli-equivalent';
 import { pickManager, promised } from '../swarm/managers';
 import { DEFAULT_OVERLAY_MTU } from '../cluster/network-mtu';
 import { diagnose } from './diagnosis';
+import { rollingContext, targetIpsOf, type RollingContext } from './diagnose-rolling';
 import { parseProbeOutput, type ProbeGroup, type ProbeOutput } from './probe-script';
 import { runProbe, type ProbeRun } from './probe-runner';
 
@@ -126,7 +127,7 @@ export class CheckService {
   }
 
   /** From the probes of one check's source tasks to its pairs, diagnosis and CLI equivalents. */
-  private async finish(model: ClusterModel, plan: CheckPlan, probes: SourceProbe[]): Promise<CheckResult> {
+  private async finish(model: ClusterModel, plan: CheckPlan, probes: SourceProbe[], after: () => Promise<ClusterModel>): Promise<CheckResult> {
     const { base, network, targets, ips, vip } = plan;
     const to = base.to;
     const commands: CliCommand[] = [];
@@ -162,9 +163,25 @@ export class CheckService {
     const crossFails = pairs.some((p) => p.kind === 'task' && !p.sameHost && !p.reachable && p.tcp?.result !== 'refused');
     const unresolvedSomewhere = sources.some((s) => s.via !== 'none' && s.dns.every((r) => r.addresses.length === 0));
     const peers = network && (crossFails || unresolvedSomewhere) ? await this.peers(model, network.id) : undefined;
-    const { verdict, findings } = diagnose({ ...base, network, sourceTasks: plan.sourceTasks.length, targetTasks: plan.targetTasks, sources, pairs, peers });
+    const failed = pairs.some((p) => !p.reachable) || sources.some((s) => s.error);
+    const rolling = this.rolling(model, failed ? await after() : model, plan, probes);
+    const { verdict, findings } = diagnose({ ...base, network, sourceTasks: plan.sourceTasks.length, targetTasks: plan.targetTasks, sources, pairs, peers, rolling });
     pairs.sort((a, b) => a.sourceTask.localeCompare(b.sourceTask) || Number(b.kind === 'vip') - Number(a.kind === 'vip') || a.target.localeCompare(b.target));
     return { ...base, vip, sources, pairs, verdict, findings, commands, startedAt: new Date(plan.started).toISOString(), durationMs: Date.now() - plan.started };
+  }
+
+  /**
+   * Who is mid-update, and which probed tasks were on their way in or out: from the planning
+   * model, and, when something failed, one more read after the probes (a task replaced during
+   * the check is gone from it, or no longer desired running).
+   */
+  private rolling(model: ClusterModel, after: ClusterModel, plan: CheckPlan, probes: SourceProbe[]): RollingContext {
+    const to = model.services.find((s) => s.name === plan.base.to);
+    const targetIds = to ? model.tasks.filter((t) => t.serviceId === to.id && t.state === 'running').map((t) => t.id) : [];
+    return rollingContext(model, after, plan.base.from, plan.base.to, {
+      sources: probes.map((p) => ({ id: p.task.id, name: p.src.task })),
+      targets: targetIpsOf(model, targetIds, plan.network?.id),
+    });
   }
 
   /**
@@ -177,8 +194,11 @@ export class CheckService {
     const groups: ProbeGroup[] = probed.map((p) => ({ target: p.base.to, port: p.base.port, ips: p.ips, large: { mtu: p.mtu, ips: p.targets.map((t) => t.ip) } }));
     const probes = probed.length ? await Promise.all(probed[0].sourceTasks.map((task) => this.probeFrom(model, probed[0].fromService, task, groups, helperImage))) : [];
     const results: CheckResult[] = [];
+    // At most one more read of the cluster per row, and only if something failed.
+    let after: Promise<ClusterModel> | undefined;
+    const readAfter = () => (after ??= this.model(true).catch(() => model));
     for (const plan of plans) {
-      const result = await this.finish(model, plan, plan.ips.length ? probes : []);
+      const result = await this.finish(model, plan, plan.ips.length ? probes : [], readAfter);
       onResult(result);
       results.push(result);
     }

@@ -2,6 +2,7 @@
 // everything it needs is passed in, so every case is unit-tested without a cluster.
 import type { CheckPair, CheckSource, Verdict } from '../../shared/model';
 import { diagnoseMtu } from './diagnose-mtu';
+import { rollingVerdict, type RollingContext } from './diagnose-rolling';
 
 export interface DiagnosisInput {
   from: string;
@@ -18,13 +19,27 @@ export interface DiagnosisInput {
    * and the task addresses its network database knows (`docker network inspect --verbose`).
    */
   peers?: { node: string; peers: string[]; knows?: string[] }[];
+  /** Who is mid-update, and which probed tasks were being replaced by the end of the probes. */
+  rolling?: RollingContext;
 }
 
 const SEVERITY = { ok: 0, warning: 1, error: 2 } as const;
 const list = (xs: string[]) => [...new Set(xs)].join(', ');
 const describePair = (p: CheckPair) => `${p.sourceTask} on ${p.sourceNode} → ${p.target} ${p.targetIp}${p.targetNode ? ` on ${p.targetNode}` : ''}: ${p.tcp ? `TCP ${p.tcp.result}` : ''}${p.tcp ? ', ' : ''}ICMP ${p.icmp.result}`;
 
-export function diagnose(d: DiagnosisInput): { verdict: Verdict; findings: Verdict[] } {
+export function diagnose(input: DiagnosisInput): { verdict: Verdict; findings: Verdict[] } {
+  // Failures that belong to tasks on their way in or out are the update's doing: they are set
+  // apart from the network analysis below and reported as such.
+  const r = input.rolling;
+  const replaced = r ? input.pairs.filter((p) => !p.reachable && r.changingIps.includes(p.targetIp)) : [];
+  const skipped = r ? input.sources.filter((s) => s.error && r.changingSources.includes(s.task)).map((s) => s.task) : [];
+  const d: DiagnosisInput = { ...input, pairs: input.pairs.filter((p) => !replaced.includes(p)), sources: input.sources.filter((s) => !skipped.includes(s.task)) };
+  const rolling = r && rollingVerdict(r, d.to, replaced, skipped);
+  const { verdict, findings } = diagnoseSteady(d);
+  return rolling ? conclude([rolling, ...findings]) : { verdict, findings };
+}
+
+function diagnoseSteady(d: DiagnosisInput): { verdict: Verdict; findings: Verdict[] } {
   const findings: Verdict[] = [];
   const add = (v: Verdict) => findings.push(v);
 
