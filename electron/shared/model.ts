@@ -183,6 +183,8 @@ export interface SwarmNodeView {
   reachability?: string;
   /** The inventory host this node runs on, when there is one. */
   hostId?: string;
+  /** What the node offers the scheduler (to explain tasks that do not fit). */
+  resources?: { nanoCpus: number; memoryBytes: number };
 }
 
 export interface ClusterHostView {
@@ -242,6 +244,10 @@ export interface ServiceView {
   /** Placement constraints and reservations, to explain tasks that never run. */
   constraints?: string[];
   reservations?: { nanoCpus?: number; memoryBytes?: number };
+  /** Its virtual IPs per network (vip mode): each takes an address of the network's subnet. */
+  vips?: { networkId: string; address: string }[];
+  /** Ports published in host mode: one task per node can hold each. */
+  hostPorts?: number[];
 }
 
 export interface TaskView {
@@ -361,6 +367,10 @@ export interface Verdict {
   title: string;
   evidence: string[];
   next: string;
+  /** For no-target-tasks / no-source-tasks: why swarm does not run them (a PendingCode of why-pending.ts). */
+  reason?: string;
+  /** The service a finding is about, when it is not the check's target (rolling, pending). */
+  service?: string;
 }
 
 export interface CheckResult {

@@ -22,13 +22,10 @@ beforeAll(async () => {
   ({ t, lab } = await engineOnLab({ swarm: true }));
   await t.call('networks:create', { name: 'rollnet', subnet: '10.95.0.0/24' });
   await t.call('services:create', { name: 'frontend', image: 'lab/web', replicas: 3, networks: ['rollnet'], endpointMode: 'dnsrr' });
-  await t.call('services:create', { name: 'backend', image: 'lab/web', replicas: 3, networks: ['rollnet'], endpointMode: 'dnsrr', command: SLOW_STOP });
-  // The stop grace period is a fixture, set the way a user would by hand.
-  await sshRun(lab[0], ['docker', 'service', 'update', '--detach', '--stop-grace-period', '60s', 'backend']);
-  await waitUntil('backend: its fixture update completed', async () => {
-    const u = svc(await snapshot(), 'backend').update;
-    return u?.state === 'completed' ? true : `update ${u?.state}`;
-  });
+  await t.call('services:create', { name: 'backend', image: 'lab/web', replicas: 0, networks: ['rollnet'], endpointMode: 'dnsrr', command: SLOW_STOP });
+  // The stop grace period is a fixture, set the way a user would by hand (before any task runs,
+  // so no task has to linger through it).
+  await sshRun(lab[0], ['docker', 'service', 'update', '--detach', '--stop-grace-period', '60s', '--replicas', '3', 'backend']);
   for (const name of ['frontend', 'backend']) await tasksRunning(t, name, 3);
   await overlayConverged(t, lab, 'rollnet', ['frontend', 'backend']);
 }, 300_000);

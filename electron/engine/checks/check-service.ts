@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Handlers, ParsedInput } from '../../shared/contract';
 import { ApiError } from '../../shared/errors';
+import { whyPending } from '../../shared/why-pending';
 import type { EventSink } from '../../shared/events';
 import type { CheckPair, CheckResult, CheckSource, ClusterModel, CliCommand, ServiceView, TaskView } from '../../shared/model';
 import type { HostService } from '../hosts/host-handlers';
@@ -165,7 +166,8 @@ export class CheckService {
     const peers = network && (crossFails || unresolvedSomewhere) ? await this.peers(model, network.id) : undefined;
     const failed = pairs.some((p) => !p.reachable) || sources.some((s) => s.error);
     const rolling = this.rolling(model, failed ? await after() : model, plan, probes);
-    const { verdict, findings } = diagnose({ ...base, network, sourceTasks: plan.sourceTasks.length, targetTasks: plan.targetTasks, sources, pairs, peers, rolling });
+    const pending = { from: plan.sourceTasks.length ? undefined : whyPending(model, base.from), to: plan.targetTasks ? undefined : whyPending(model, base.to) };
+    const { verdict, findings } = diagnose({ ...base, network, sourceTasks: plan.sourceTasks.length, targetTasks: plan.targetTasks, sources, pairs, peers, rolling, pending });
     pairs.sort((a, b) => a.sourceTask.localeCompare(b.sourceTask) || Number(b.kind === 'vip') - Number(a.kind === 'vip') || a.target.localeCompare(b.target));
     return { ...base, vip, sources, pairs, verdict, findings, commands, startedAt: new Date(plan.started).toISOString(), durationMs: Date.now() - plan.started };
   }

@@ -78,6 +78,7 @@ export function rollingVerdict(r: RollingContext, to: string, failing: { sourceT
   return {
     level: 'warning',
     code: 'rolling',
+    service: r.services[0]?.name ?? to,
     title,
     evidence: [
       ...r.services.map((s) => `${s.name} (${s.role}): update ${s.update.state}${s.update.message ? ` (“${s.update.message}”)` : ''}${s.update.startedAt ? `, started ${s.update.startedAt}` : ''}`),

@@ -1,6 +1,7 @@
 // From probe results to verdicts in plain words, each with its evidence and a next step. Pure:
 // everything it needs is passed in, so every case is unit-tested without a cluster.
 import type { CheckPair, CheckSource, Verdict } from '../../shared/model';
+import type { PendingExplanation } from '../../shared/why-pending';
 import { diagnoseMtu } from './diagnose-mtu';
 import { rollingVerdict, type RollingContext } from './diagnose-rolling';
 
@@ -19,6 +20,8 @@ export interface DiagnosisInput {
    * and the task addresses its network database knows (`docker network inspect --verbose`).
    */
   peers?: { node: string; peers: string[]; knows?: string[] }[];
+  /** Why the target (or source) runs fewer tasks than it should, when it runs none. */
+  pending?: { from?: PendingExplanation; to?: PendingExplanation };
   /** Who is mid-update, and which probed tasks were being replaced by the end of the probes. */
   rolling?: RollingContext;
 }
@@ -44,10 +47,10 @@ function diagnoseSteady(d: DiagnosisInput): { verdict: Verdict; findings: Verdic
   const add = (v: Verdict) => findings.push(v);
 
   if (d.targetTasks === 0) {
-    add({ level: 'error', code: 'no-target-tasks', title: `${d.to} has no running tasks`, evidence: [`${d.to} has 0 tasks in the running state`], next: `Scale ${d.to} up (or look at its tasks' errors on the Services page), then check again.` });
+    add(noTasks('no-target-tasks', d.to, `${d.to} has no running tasks`, d.pending?.to, `Scale ${d.to} up (or look at its tasks' errors on the Services page), then check again.`));
   }
   if (d.sourceTasks === 0) {
-    add({ level: 'error', code: 'no-source-tasks', title: `${d.from} has no running tasks to test from`, evidence: [`${d.from} has 0 tasks in the running state`], next: `Scale ${d.from} up, then check again.` });
+    add(noTasks('no-source-tasks', d.from, `${d.from} has no running tasks to test from`, d.pending?.from, `Scale ${d.from} up, then check again.`));
   }
   if (!d.network && d.targetTasks > 0 && d.sourceTasks > 0) {
     add({ level: 'error', code: 'no-common-network', title: `${d.from} and ${d.to} share no overlay network`, evidence: ['Each service is attached to a different set of networks'], next: `Attach both to one overlay (drag ${d.to} onto a network of ${d.from} on the map), then check again.` });
@@ -203,6 +206,21 @@ function diagnoseSteady(d: DiagnosisInput): { verdict: Verdict; findings: Verdic
     });
   }
   return conclude(findings);
+}
+
+/** "No running tasks", with swarm's reason and ours when it should run some. */
+function noTasks(code: 'no-target-tasks' | 'no-source-tasks', service: string, title: string, why: PendingExplanation | undefined, next: string): Verdict {
+  const r = why?.reasons[0];
+  if (!why || !r) return { level: 'error', code, title, evidence: [`${service} has 0 tasks in the running state`], next };
+  return {
+    level: 'error',
+    code,
+    title: `${title}: ${r.ours.replace(/\.$/, '')}`,
+    evidence: [`${service} has 0 of ${why.desired} tasks running`, ...why.reasons.map((x) => `swarm says: “${x.swarm}”`), ...r.evidence],
+    next: r.next,
+    reason: r.code,
+    service,
+  };
 }
 
 function conclude(findings: Verdict[]): { verdict: Verdict; findings: Verdict[] } {

@@ -4,7 +4,7 @@ import type Docker from 'dockerode';
 import type { ClusterHostView, ClusterModel, ContainerView, NetworkView, ServiceView, SwarmNodeView, TaskView } from '../../shared/model';
 import type { HostService } from '../hosts/host-handlers';
 import { networkMtu } from './network-mtu';
-import { applyUpdateStatus } from './service-update-status';
+import { addDiagnosisFields } from './service-update-status';
 
 type Info = Awaited<ReturnType<Docker['info']>>;
 // dockerode's typings are loose here; the Engine API documents these shapes.
@@ -118,7 +118,7 @@ export async function readCluster(hosts: HostService): Promise<ClusterModel> {
     model.networks = (networks as Any[]).map(networkView);
     model.services = (services as Any[]).map(serviceView);
     model.tasks = (tasks as Any[]).map(taskView);
-    applyUpdateStatus(model, services as Any[], tasks as Any[]);
+    addDiagnosisFields(model, { services: services as Any[], tasks: tasks as Any[], nodes: nodes as Any[] });
   } catch {
     // The manager went away mid-read: the next refresh picks another.
   }

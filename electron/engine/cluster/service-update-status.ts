@@ -1,7 +1,7 @@
 // Rolling updates and task history, added to the model the snapshot builds: each service's
 // UpdateStatus with its progress, and each task's times, message, exit code and whether it runs
 // the current spec. Pure, over the engine's JSON, so it survives changes to how that is read.
-import type { ClusterModel, ServiceUpdateView, TaskView } from '../../shared/model';
+import type { ClusterModel, ServiceUpdateView, ServiceView, TaskView } from '../../shared/model';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -41,13 +41,30 @@ export function serviceUpdate(s: Any, tasks: Any[]): ServiceUpdateView | undefin
   return { state: u.State, startedAt: u.StartedAt, completedAt: u.CompletedAt, message: u.Message, updated, total, canRollback: Boolean(s.PreviousSpec) };
 }
 
-function placement(s: Any): { constraints?: string[]; reservations?: { nanoCpus?: number; memoryBytes?: number } } {
+function placement(s: Any): Partial<ServiceView> {
   const constraints = (s.Spec?.TaskTemplate?.Placement?.Constraints ?? []) as string[];
   const r = s.Spec?.TaskTemplate?.Resources?.Reservations ?? {};
+  const vips = ((s.Endpoint?.VirtualIPs ?? []) as Any[]).filter((v) => v.Addr).map((v) => ({ networkId: String(v.NetworkID), address: String(v.Addr) }));
+  const hostPorts = ((s.Endpoint?.Ports ?? s.Spec?.EndpointSpec?.Ports ?? []) as Any[]).filter((p) => p.PublishMode === 'host' && p.PublishedPort).map((p) => Number(p.PublishedPort));
   return {
+    ...(vips.length ? { vips } : {}),
+    ...(hostPorts.length ? { hostPorts } : {}),
     ...(constraints.length ? { constraints } : {}),
     ...(r.NanoCPUs || r.MemoryBytes ? { reservations: { nanoCpus: r.NanoCPUs || undefined, memoryBytes: r.MemoryBytes || undefined } } : {}),
   };
+}
+
+/**
+ * Adds what the checks need to explain a cluster to a model read from the engine's JSON: update
+ * progress, placement, VIPs, host-mode ports, task history, and what each node offers.
+ */
+export function addDiagnosisFields(model: ClusterModel, raw: { services: Any[]; tasks: Any[]; nodes: Any[] }): void {
+  applyUpdateStatus(model, raw.services, raw.tasks);
+  const nodes = new Map(raw.nodes.map((n) => [n.ID as string, n]));
+  model.nodes = model.nodes.map((v) => {
+    const r = nodes.get(v.id)?.Description?.Resources;
+    return r ? { ...v, resources: { nanoCpus: Number(r.NanoCPUs ?? 0), memoryBytes: Number(r.MemoryBytes ?? 0) } } : v;
+  });
 }
 
 /** Adds update progress, placement and task history to a model read from `services` and `tasks`. */

@@ -45,6 +45,8 @@ export interface ChipData {
   replicas: string;
   /** The network this chip sits on; undefined in the tray. */
   networkId?: string;
+  /** An update or rollback under way or paused: "↻ 1/3", "paused 1/3". */
+  update?: string;
 }
 export interface TrayData {
   kind: 'tray';
@@ -57,6 +59,14 @@ export function serviceColor(id: string): string {
   let h = 0;
   for (const c of id) h = (h * 31 + c.charCodeAt(0)) >>> 0;
   return `hsl(${h % 360} 65% 50%)`;
+}
+
+/** The chip's small update badge, only while an update or rollback is under way or paused. */
+function updateBadge(s: ClusterModel['services'][number]): { update?: string } {
+  const u = s.update;
+  if (!u || u.state === 'completed' || u.state === 'rollback_completed') return {};
+  const what = u.state === 'updating' ? '↻' : u.state === 'rollback_started' ? '↺' : 'paused';
+  return { update: `${what} ${u.updated}/${u.total}` };
 }
 
 /** Above this many bridge-to-island lines the map draws them only for the selected network. */
@@ -146,7 +156,7 @@ export function layoutMap(model: ClusterModel, focusNetworkId?: string): { nodes
       position,
       draggable: true,
       style: { width: `${CHIP_W}px` },
-      data: { kind: 'chip', serviceId: s.id, name: s.name, color: serviceColor(s.id), replicas: s.mode === 'global' ? `global · ${up}` : `${up}/${s.replicas ?? 0}`, networkId },
+      data: { kind: 'chip', serviceId: s.id, name: s.name, color: serviceColor(s.id), replicas: s.mode === 'global' ? `global · ${up}` : `${up}/${s.replicas ?? 0}`, networkId, ...updateBadge(s) },
     };
   }
   const edges = allEdges.length <= MAX_EDGES ? allEdges : allEdges.filter((e) => e.source === `net:${focusNetworkId}`);
