@@ -113,7 +113,10 @@ function reasonFor(code: PendingCode, swarm: string, s: ServiceView, model: Clus
       return {
         code, swarm,
         ours: `${net}'s subnet has run out of addresses${u ? `: ${u.subnet} has ${u.size} usable, ${u.used} in use` : ''}.`,
-        evidence: u ? [`${u.tasks} task address(es), ${u.vips} virtual IP(s), ${u.lbEndpoints} load-balancer endpoint(s) (one per node the overlay runs on)`, `${u.free} address(es) free`] : [],
+        evidence: [
+          ...(u ? [`${u.tasks} task address(es), ${u.vips} virtual IP(s), ${u.lbEndpoints} load-balancer endpoint(s) (one per node the overlay runs on)`, `${u.free} address(es) free`] : []),
+          'swarm leaves such a task in state "new"; the managers\' daemon log says “could not find an available IP”',
+        ],
         next: `Create a larger overlay (docker network create -d overlay --subnet with a shorter prefix, e.g. /24) and move ${s.name} to it; or use --endpoint-mode dnsrr (no VIP) and fewer replicas.`,
       };
     }

@@ -36,7 +36,7 @@ export function tasksRunning(t: TestEngine, service: string, count: number, node
 }
 
 /**
- * Every lab host where the overlay exists knows every running task address of `services`
+ * Every lab host that runs a task on the overlay (where it exists) knows every running task address of `services`
  * (gossip has converged): what a check from any node needs to see the whole service.
  */
 export function overlayConverged(t: TestEngine, lab: LabHostEnv[], network: string, services: string[]): Promise<void> {
@@ -46,7 +46,8 @@ export function overlayConverged(t: TestEngine, lab: LabHostEnv[], network: stri
     if (!net) return `no network ${network}`;
     const want = services.flatMap((s) => runningTasks(m, s).flatMap((x) => x.addresses.filter((a) => a.networkId === net.id).map((a) => a.address.replace(/\/\d+$/, ''))));
     const gaps: string[] = [];
-    for (const h of lab) {
+    const onIt = new Set(m.tasks.filter((x) => x.state === 'running' && x.addresses.some((a) => a.networkId === net.id)).map((x) => m.nodes.find((n) => n.id === x.nodeId)?.hostname));
+    for (const h of lab.filter((x) => onIt.has(x.name))) {
       const seen = await sshRun(h, ['docker', 'network', 'inspect', '--verbose', network, '--format', "'{{range .Services}}{{range .Tasks}}{{.EndpointIP}} {{end}}{{end}}'"]).catch(() => '');
       const known = new Set(seen.split(/\s+/).filter(Boolean));
       const missing = want.filter((ip) => !known.has(ip));
