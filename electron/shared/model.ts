@@ -363,7 +363,7 @@ export interface CheckSource {
 
 export interface Verdict {
   level: 'ok' | 'warning' | 'error';
-  code: 'reachable' | 'no-target-tasks' | 'no-source-tasks' | 'no-common-network' | 'name-does-not-resolve' | 'vip-unreachable' | 'port-refused' | 'icmp-blocked' | 'underlay-blocked' | 'encrypted-overlay' | 'gossip-pending' | 'unreachable' | 'probe-failed' | 'mtu-blackhole' | 'rolling';
+  code: 'reachable' | 'no-target-tasks' | 'no-source-tasks' | 'no-common-network' | 'name-does-not-resolve' | 'vip-unreachable' | 'port-refused' | 'icmp-blocked' | 'underlay-blocked' | 'encrypted-overlay' | 'gossip-pending' | 'unreachable' | 'probe-failed' | 'mtu-blackhole' | 'rolling' | 'stale-dns';
   title: string;
   evidence: string[];
   next: string;

@@ -56,3 +56,21 @@ export function overlayConverged(t: TestEngine, lab: LabHostEnv[], network: stri
     return gaps.length ? gaps.join('; ') : true;
   });
 }
+
+/** The task addresses one host's view of an overlay lists (`docker network inspect --verbose`). */
+export async function hostView(h: LabHostEnv, network: string, service?: string): Promise<string[]> {
+  const format = service ? `'{{range (index .Services "${service}").Tasks}}{{.EndpointIP}} {{end}}'` : "'{{range .Services}}{{range .Tasks}}{{.EndpointIP}} {{end}}{{end}}'";
+  const seen = await sshRun(h, ['docker', 'network', 'inspect', '--verbose', network, '--format', format]).catch(() => '');
+  return seen.split(/\s+/).filter(Boolean).sort();
+}
+
+/** Live task addresses of a service on a network, from the engine's model. */
+export async function liveTaskIps(t: TestEngine, network: string, service: string): Promise<string[]> {
+  const m = await t.call('cluster:snapshot', {});
+  const net = m.networks.find((n) => n.name === network);
+  const s = m.services.find((x) => x.name === service);
+  return m.tasks
+    .filter((x) => x.serviceId === s?.id && !['complete', 'shutdown', 'failed', 'rejected', 'orphaned', 'remove'].includes(x.state))
+    .flatMap((x) => x.addresses.filter((a) => a.networkId === net?.id).map((a) => a.address.replace(/\/\d+$/, '')))
+    .sort();
+}

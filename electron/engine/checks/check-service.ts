@@ -29,6 +29,7 @@ const MIN_WATCH_MS = 2_000;
  * parallel; more at once starves small hosts and turns slow answers into false "unreachable".
  */
 const MATRIX_AT_ONCE = 2;
+const FINISHED = new Set(['complete', 'shutdown', 'failed', 'rejected', 'orphaned', 'remove']);
 const bare = (cidr: string) => cidr.replace(/\/\d+$/, '');
 const nodeName = (model: ClusterModel, id?: string) => model.nodes.find((n) => n.id === id)?.hostname ?? id?.slice(0, 12) ?? '?';
 const taskName = (s: ServiceView, t: { slot?: number; id: string; nodeId?: string }) => `${s.name}.${t.slot ?? t.nodeId?.slice(0, 6)}`;
@@ -164,10 +165,16 @@ export class CheckService {
     const crossFails = pairs.some((p) => p.kind === 'task' && !p.sameHost && !p.reachable && p.tcp?.result !== 'refused');
     const unresolvedSomewhere = sources.some((s) => s.via !== 'none' && s.dns.every((r) => r.addresses.length === 0));
     const peers = network && (crossFails || unresolvedSomewhere) ? await this.peers(model, network.id) : undefined;
+    // Names that resolve to addresses the plan does not know: stale records, or tasks that
+    // started since; a fresh read tells which.
+    const known = new Set([...ips]);
+    const unknownNames = sources.some((s) => s.dns.some((r) => r.addresses.some((a) => !known.has(a))));
     const failed = pairs.some((p) => !p.reachable) || sources.some((s) => s.error);
-    const rolling = this.rolling(model, failed ? await after() : model, plan, probes);
+    const fresh = failed || unknownNames ? await after() : model;
+    const rolling = this.rolling(model, fresh, plan, probes);
+    const dnsTruth = unknownNames ? { taskIps: this.taskIps(fresh, base.to, network?.id), vip } : undefined;
     const pending = { from: plan.sourceTasks.length ? undefined : whyPending(model, base.from), to: plan.targetTasks ? undefined : whyPending(model, base.to) };
-    const { verdict, findings } = diagnose({ ...base, network, sourceTasks: plan.sourceTasks.length, targetTasks: plan.targetTasks, sources, pairs, peers, rolling, pending });
+    const { verdict, findings } = diagnose({ ...base, network, sourceTasks: plan.sourceTasks.length, targetTasks: plan.targetTasks, sources, pairs, peers, rolling, pending, dnsTruth });
     pairs.sort((a, b) => a.sourceTask.localeCompare(b.sourceTask) || Number(b.kind === 'vip') - Number(a.kind === 'vip') || a.target.localeCompare(b.target));
     return { ...base, vip, sources, pairs, verdict, findings, commands, startedAt: new Date(plan.started).toISOString(), durationMs: Date.now() - plan.started };
   }
@@ -177,6 +184,13 @@ export class CheckService {
    * model, and, when something failed, one more read after the probes (a task replaced during
    * the check is gone from it, or no longer desired running).
    */
+  /** Addresses on the network of every task of a service that is not finished (running, starting, stopping). */
+  private taskIps(model: ClusterModel, service: string, networkId: string | undefined): string[] {
+    const s = model.services.find((x) => x.name === service);
+    const live = model.tasks.filter((t) => t.serviceId === s?.id && !FINISHED.has(t.state));
+    return live.flatMap((t) => t.addresses.filter((a) => a.networkId === networkId).map((a) => bare(a.address)));
+  }
+
   private rolling(model: ClusterModel, after: ClusterModel, plan: CheckPlan, probes: SourceProbe[]): RollingContext {
     const to = model.services.find((s) => s.name === plan.base.to);
     const targetIds = to ? model.tasks.filter((t) => t.serviceId === to.id && t.state === 'running').map((t) => t.id) : [];

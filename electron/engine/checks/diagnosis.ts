@@ -3,6 +3,7 @@
 import type { CheckPair, CheckSource, Verdict } from '../../shared/model';
 import type { PendingExplanation } from '../../shared/why-pending';
 import { diagnoseMtu } from './diagnose-mtu';
+import { diagnoseStaleDns, type DnsTruth } from './diagnose-stale-dns';
 import { rollingVerdict, type RollingContext } from './diagnose-rolling';
 
 export interface DiagnosisInput {
@@ -22,6 +23,8 @@ export interface DiagnosisInput {
   peers?: { node: string; peers: string[]; knows?: string[] }[];
   /** Why the target (or source) runs fewer tasks than it should, when it runs none. */
   pending?: { from?: PendingExplanation; to?: PendingExplanation };
+  /** The target's real task addresses (and VIP), to spot names that point at tasks that are gone. */
+  dnsTruth?: DnsTruth;
   /** Who is mid-update, and which probed tasks were being replaced by the end of the probes. */
   rolling?: RollingContext;
 }
@@ -178,6 +181,8 @@ function diagnoseSteady(d: DiagnosisInput): { verdict: Verdict; findings: Verdic
 
   const mtu = diagnoseMtu(d.network?.name, d.pairs);
   if (mtu) add(mtu);
+  const stale = diagnoseStaleDns(d.to, d.endpointMode, d.network?.name, ran, d.dnsTruth);
+  if (stale) add(stale);
 
   if (gossip.nodes.size) {
     const nodes = [...gossip.nodes].sort();
