@@ -13,6 +13,7 @@ import { SwarmService } from './swarm/swarm-service';
 import { NetworkService } from './networks/network-service';
 import { ServiceService } from './services/service-service';
 import { ServiceRollout } from './services/service-rollout';
+import { UnderlayService } from './swarm/underlay-service';
 import { ServiceLogs } from './services/service-logs';
 import { ImageService } from './images/image-service';
 import { CheckService } from './checks/check-service';
@@ -77,6 +78,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     'cluster:snapshot': () => cluster.snapshot(),
     ...hosts.handlers,
     ...swarm.handlers,
+    ...new UnderlayService(hosts).handlers,
     ...networks.handlers,
     ...services.handlers,
     ...new ServiceRollout(hosts, changing).handlers,

@@ -2,7 +2,7 @@
 // and a type for its result; IPC handlers, the preload, the HTTP/WS server and the renderer's
 // client are all derived from this map, so a signature is written once.
 import type { z } from 'zod';
-import type { AppInfo, CheckResult, CliCommand, ClusterModel, ConnectionTest, HostAddress, HostView, ImageView, ImportCandidates, JoinResult, LogLine, NetworkDetail, OperationResult, ProbeResult, ServiceTask } from './model';
+import type { AppInfo, CheckResult, CliCommand, ClusterModel, ConnectionTest, HostAddress, HostView, ImageView, ImportCandidates, JoinResult, LogLine, NetworkDetail, OperationResult, ProbeResult, ServiceTask, UnderlayReport } from './model';
 import {
   byId,
   checkMatrixInput,
@@ -13,6 +13,7 @@ import {
   consoleOpenInput,
   consoleResizeInput,
   watchIdInput,
+  underlayInput,
   byNetwork,
   byService,
   hostAddInput,
@@ -72,6 +73,7 @@ export const contract = {
   'swarm:init': method(swarmInitInput, 'Creates a swarm with this host as its first manager.').returns<OperationResult>(),
   'swarm:join': method(swarmJoinInput, 'Joins hosts to the swarm of a manager host, in parallel, after checking each can reach the manager on TCP 2377 and 7946.').returns<{ results: JoinResult[] }>(),
   'swarm:leave': method(swarmLeaveInput, 'Makes the host leave its swarm; the last manager leaves only with force.').returns<OperationResult>(),
+  'swarm:underlay': method(underlayInput, 'Tests UDP 4789 (VXLAN) and 7946 (gossip) in both directions between every pair of the hosts: a datagram from a short-lived host-network helper before the swarm holds the ports, the swarm\'s own evidence (gossip peers, a ping through the ingress overlay) once it does.').returns<UnderlayReport>(),
   'swarm:rotateTokens': method(rotateTokensInput, 'Replaces the join tokens (the old ones stop working).').returns<OperationResult>(),
   'nodes:update': method(nodeUpdateInput, 'Changes a node’s role, availability or labels.').returns<OperationResult>(),
   'nodes:remove': method(nodeRemoveInput, 'Removes a node from the swarm (a node that is still up needs force).').returns<OperationResult>(),

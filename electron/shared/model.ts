@@ -160,6 +160,30 @@ export interface PortCheck {
   detail: string;
 }
 
+/** One direction of one pair of hosts on one UDP port the swarm needs. */
+export interface UnderlayCell {
+  from: string;
+  to: string;
+  port: 4789 | 7946;
+  /**
+   * open: a datagram arrived (or, between swarm nodes, the swarm's own traffic flows); blocked:
+   * it vanished; rejected: a firewall answered "prohibited"; in-use: something else already
+   * listens on that port on the target (a hypervisor's VXLAN on 4789); untested: no way to tell.
+   */
+  result: 'open' | 'blocked' | 'rejected' | 'in-use' | 'untested';
+  /** How it was found: a UDP probe before the swarm takes the port, gossip peers, or a ping through the overlay. */
+  via: 'probe' | 'gossip' | 'overlay' | 'none';
+  detail: string;
+}
+
+export interface UnderlayReport {
+  hosts: { id: string; name: string; address: string; inSwarm: boolean }[];
+  cells: UnderlayCell[];
+  /** What to do about what was found (data path port, advertise address), in words. */
+  advice: string[];
+  commands: CliCommand[];
+}
+
 export interface JoinResult {
   id: string;
   name: string;

@@ -326,3 +326,11 @@ export const lessonContainerRunInput = z.object({ hostId, name: containerName, n
 export const lessonContainerInspectInput = z.object({ hostId, container: containerName }).strict();
 export const lessonNetworkInspectInput = z.object({ hostId, network: networkRef }).strict();
 export const lessonCleanupInput = z.object({ track: trackId }).strict();
+
+/** Which hosts to test the swarm's UDP ports between (every ordered pair). */
+export const underlayInput = z
+  .object({
+    hostIds: z.array(hostId).min(2, 'pick at least two hosts').max(20),
+    helperImage: imageRef.optional(),
+  })
+  .strict();

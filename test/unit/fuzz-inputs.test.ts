@@ -41,6 +41,7 @@ const SAMPLES: Record<Method, Record<string, unknown>> = {
   'services:remove': { service: 'web' },
   'services:tasks': { service: 'web' },
   'services:rollback': { service: 'web' },
+  'swarm:underlay': { hostIds: ['a', 'b'] },
   'services:resume': { service: 'web' },
   'services:forceUpdate': { service: 'web' },
   'services:logs': { service: 'web', tail: 10 },
