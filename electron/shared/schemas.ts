@@ -121,6 +121,8 @@ export const swarmInitInput = z
     id: hostId,
     advertiseAddr: ipAddress,
     dataPathAddr: ipAddress.optional(),
+    /** VXLAN's UDP port (default 4789), for networks where 4789 is blocked or taken (some hypervisors' own VXLAN). */
+    dataPathPort: z.number().int().min(1024, 'must be from 1024 to 49151').max(49151, 'must be from 1024 to 49151').optional(),
     defaultAddrPool: z.array(cidr).min(1).max(16).optional(),
     subnetSize: z.number().int().min(16, 'must be from 16 to 28').max(28, 'must be from 16 to 28').optional(),
   })
