@@ -12,6 +12,8 @@ import { ClusterWatcher } from './cluster/cluster-watcher';
 import { SwarmService } from './swarm/swarm-service';
 import { NetworkService } from './networks/network-service';
 import { ServiceService } from './services/service-service';
+import { ServiceRollout } from './services/service-rollout';
+import { UnderlayService } from './swarm/underlay-service';
 import { ServiceLogs } from './services/service-logs';
 import { ImageService } from './images/image-service';
 import { CheckService } from './checks/check-service';
@@ -82,8 +84,10 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     'cluster:model': () => cluster.model(),
     ...hosts.handlers,
     ...swarm.handlers,
+    ...new UnderlayService(hosts).handlers,
     ...networks.handlers,
     ...services.handlers,
+    ...new ServiceRollout((service) => services.managerOf(service), (operation) => cluster.during(operation)).handlers,
     ...logs.handlers,
     ...new ImageService(hosts).handlers,
     ...checks.handlers,

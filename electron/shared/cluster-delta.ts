@@ -1,6 +1,7 @@
 // The cluster model as a stream of deltas: what one cluster:changed event carries, how each kind
 // of object is keyed, and the one way to apply a delta. The engine builds deltas; the renderer,
 // the tests and the benchmarks apply them with ClusterState.
+import { deriveRollout } from './rollout';
 import type { ClusterModel, SwarmView } from './model';
 
 export const CLUSTER_KINDS = ['swarms', 'hosts', 'nodes', 'networks', 'services', 'tasks', 'containers'] as const;
@@ -111,8 +112,7 @@ export class ClusterState {
       hosts: [...this.maps.hosts.values()],
       nodes: [...this.maps.nodes.values()],
       networks: [...this.maps.networks.values()],
-      services: [...this.maps.services.values()],
-      tasks: [...this.maps.tasks.values()],
+      ...deriveRollout([...this.maps.services.values()], [...this.maps.tasks.values()]),
       containers: [...this.maps.containers.values()],
       updatedAt,
       seq: this.seq,

@@ -2,7 +2,7 @@
 // and a type for its result; IPC handlers, the preload, the HTTP/WS server and the renderer's
 // client are all derived from this map, so a signature is written once.
 import type { z } from 'zod';
-import type { AppInfo, CheckResult, CliCommand, ClusterModel, ConnectionTest, HostAddress, HostView, ImageView, ImportCandidates, JoinResult, LogLine, NetworkDetail, OperationResult, ProbeResult, ServiceTask } from './model';
+import type { AppInfo, CheckResult, CliCommand, ClusterModel, ConnectionTest, HostAddress, HostView, ImageView, ImportCandidates, JoinResult, LogLine, NetworkDetail, OperationResult, ProbeResult, ServiceTask, UnderlayReport } from './model';
 import {
   byId,
   checkMatrixInput,
@@ -13,6 +13,7 @@ import {
   consoleOpenInput,
   consoleResizeInput,
   watchIdInput,
+  underlayInput,
   byNetwork,
   byService,
   hostAddInput,
@@ -74,6 +75,7 @@ export const contract = {
   'swarm:init': method(swarmInitInput, 'Creates a swarm with this host as its first manager.').returns<OperationResult>(),
   'swarm:join': method(swarmJoinInput, 'Joins hosts to the swarm of a manager host, in parallel, after checking each can reach the manager on TCP 2377 and 7946.').returns<{ results: JoinResult[] }>(),
   'swarm:leave': method(swarmLeaveInput, 'Makes the host leave its swarm; the last manager leaves only with force.').returns<OperationResult>(),
+  'swarm:underlay': method(underlayInput, 'Tests UDP 4789 (VXLAN) and 7946 (gossip) in both directions between every pair of the hosts: a datagram from a short-lived host-network helper before the swarm holds the ports, the swarm\'s own evidence (gossip peers, a ping through the ingress overlay) once it does.').returns<UnderlayReport>(),
   'swarm:rotateTokens': method(rotateTokensInput, 'Replaces the join tokens (the old ones stop working).').returns<OperationResult>(),
   'nodes:update': method(nodeUpdateInput, 'Changes a node’s role, availability or labels.').returns<OperationResult>(),
   'nodes:remove': method(nodeRemoveInput, 'Removes a node from the swarm (a node that is still up needs force).').returns<OperationResult>(),
@@ -85,6 +87,9 @@ export const contract = {
   'services:scale': method(serviceScaleInput, 'Sets the number of replicas of a replicated service.').returns<OperationResult>(),
   'services:update': method(serviceUpdateInput, 'Changes a service’s image, environment, command (a rolling update) or endpoint mode (vip/dnsrr).').returns<OperationResult>(),
   'services:remove': method(byService, 'Removes a service and its tasks.').returns<OperationResult>(),
+  'services:rollback': method(byService, 'Rolls a service back to its previous spec (docker service rollback); its tasks are replaced one by one.').returns<OperationResult>(),
+  'services:resume': method(byService, 'Resumes a paused update (a bare docker service update): the tasks still on the old spec are updated.').returns<OperationResult>(),
+  'services:forceUpdate': method(byService, 'Replaces every task of a service with the same spec (docker service update --force).').returns<OperationResult>(),
   'services:tasks': method(byService, 'A service’s tasks: node, state, error and IPs.').returns<ServiceTask[]>(),
   'services:logs': method(serviceLogsInput, 'The last lines of a service’s logs from all its tasks on any node; with follow, new lines arrive as logs:lines events until services:logsStop.').returns<{ lines: LogLine[]; streamId?: string }>(),
   'services:logsStop': method(streamIdInput, 'Stops following a service’s logs.').returns<{ stopped: boolean }>(),

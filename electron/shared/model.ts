@@ -181,6 +181,30 @@ export interface PortCheck {
   detail: string;
 }
 
+/** One direction of one pair of hosts on one UDP port the swarm needs. */
+export interface UnderlayCell {
+  from: string;
+  to: string;
+  port: 4789 | 7946;
+  /**
+   * open: a datagram arrived (or, between swarm nodes, the swarm's own traffic flows); blocked:
+   * it vanished; rejected: a firewall answered "prohibited"; in-use: something else already
+   * listens on that port on the target (a hypervisor's VXLAN on 4789); untested: no way to tell.
+   */
+  result: 'open' | 'blocked' | 'rejected' | 'in-use' | 'untested';
+  /** How it was found: a UDP probe before the swarm takes the port, gossip peers, or a ping through the overlay. */
+  via: 'probe' | 'gossip' | 'overlay' | 'none';
+  detail: string;
+}
+
+export interface UnderlayReport {
+  hosts: { id: string; name: string; address: string; inSwarm: boolean }[];
+  cells: UnderlayCell[];
+  /** What to do about what was found (data path port, advertise address), in words. */
+  advice: string[];
+  commands: CliCommand[];
+}
+
 export interface JoinResult {
   id: string;
   name: string;
@@ -213,6 +237,8 @@ export interface SwarmNodeView {
   stale?: boolean;
   /** For a stale node: the inventory host it ran on. */
   formerHostId?: string;
+  /** What the node offers the scheduler (to explain tasks that do not fit). */
+  resources?: { nanoCpus: number; memoryBytes: number };
 }
 
 export interface ClusterHostView {
@@ -240,6 +266,25 @@ export interface NetworkView {
   subnets: { subnet: string; gateway?: string }[];
   labels: Record<string, string>;
   swarmId: string;
+  /** The MTU set at creation (`--opt com.docker.network.driver.mtu`); absent: the default (1450 for overlays). */
+  mtu?: number;
+}
+
+/**
+ * A service's rolling update, from its UpdateStatus (absent when it was never updated) and its
+ * tasks: how many of the tasks that should run are running with the current spec.
+ */
+export interface ServiceUpdateView {
+  state: 'updating' | 'paused' | 'completed' | 'rollback_started' | 'rollback_paused' | 'rollback_completed';
+  startedAt?: string;
+  completedAt?: string;
+  message?: string;
+  /** Running tasks on the current spec (after a rollback: the restored one). */
+  updated: number;
+  /** Tasks that should run (replicas, or one per eligible node for a global service). */
+  total: number;
+  /** A previous spec exists: `docker service rollback` can go back to it. */
+  canRollback: boolean;
 }
 
 export interface ServiceView {
@@ -256,6 +301,13 @@ export interface ServiceView {
   swarmId: string;
   /** The stack it belongs to (its com.docker.stack.namespace label), when deployed as one. */
   stack?: string;
+  /** Its last update (or rollback) and how far it got. */
+  update?: ServiceUpdateView;
+  /** Placement constraints and reservations, to explain tasks that never run. */
+  constraints?: string[];
+  reservations?: { nanoCpus?: number; memoryBytes?: number };
+  /** Ports published in host mode: one task per node can hold each. */
+  hostPorts?: number[];
 }
 
 export interface TaskView {
@@ -271,6 +323,14 @@ export interface TaskView {
   containerId?: string;
   addresses: { networkId: string; address: string }[];
   swarmId: string;
+  /** When swarm created it and when its state last changed (as `docker service ps` shows). */
+  createdAt?: string;
+  timestamp?: string;
+  /** The container's exit code. */
+  exitCode?: number;
+  image?: string;
+  /** Created with the service's current spec: false for the old tasks of an update under way. */
+  upToDate?: boolean;
 }
 
 export interface ContainerView {
@@ -356,6 +416,11 @@ export interface CheckPair {
   sameHost: boolean;
   tcp?: { result: ProbeResultKind; ms?: number; detail: string };
   icmp: { result: 'ok' | 'failed' | 'not-run'; ms?: number; detail: string };
+  /**
+   * Large packets (whole IP packets, ICMP), tried only where the small ping passed: the overlay's
+   * MTU, the largest size that passed and the smallest that failed (absent when the MTU passed).
+   */
+  large?: { mtu: number; largest: number; smallestFailed?: number };
   /** Reachable: TCP connects (with a port) or ICMP answers (without). */
   reachable: boolean;
   /** The pair's latency: ICMP round trip when there is one, else TCP connect time. */
@@ -374,10 +439,14 @@ export interface CheckSource {
 
 export interface Verdict {
   level: 'ok' | 'warning' | 'error';
-  code: 'reachable' | 'no-target-tasks' | 'no-source-tasks' | 'no-common-network' | 'name-does-not-resolve' | 'vip-unreachable' | 'port-refused' | 'icmp-blocked' | 'underlay-blocked' | 'encrypted-overlay' | 'gossip-pending' | 'unreachable' | 'probe-failed';
+  code: 'reachable' | 'no-target-tasks' | 'no-source-tasks' | 'no-common-network' | 'name-does-not-resolve' | 'vip-unreachable' | 'port-refused' | 'icmp-blocked' | 'underlay-blocked' | 'encrypted-overlay' | 'gossip-pending' | 'unreachable' | 'probe-failed' | 'mtu-blackhole' | 'rolling' | 'stale-dns';
   title: string;
   evidence: string[];
   next: string;
+  /** For no-target-tasks / no-source-tasks: why swarm does not run them (a PendingCode of why-pending.ts). */
+  reason?: string;
+  /** The service a finding is about, when it is not the check's target (rolling, pending). */
+  service?: string;
 }
 
 export interface CheckResult {

@@ -131,6 +131,8 @@ export const swarmInitInput = z
     id: hostId,
     advertiseAddr: ipAddress,
     dataPathAddr: ipAddress.optional(),
+    /** VXLAN's UDP port (default 4789), for networks where 4789 is blocked or taken (some hypervisors' own VXLAN). */
+    dataPathPort: z.number().int().min(1024, 'must be from 1024 to 49151').max(49151, 'must be from 1024 to 49151').optional(),
     defaultAddrPool: z.array(cidr).min(1).max(16).optional(),
     subnetSize: z.number().int().min(16, 'must be from 16 to 28').max(28, 'must be from 16 to 28').optional(),
   })
@@ -340,3 +342,11 @@ export const lessonContainerRunInput = z.object({ hostId, name: containerName, n
 export const lessonContainerInspectInput = z.object({ hostId, container: containerName }).strict();
 export const lessonNetworkInspectInput = z.object({ hostId, network: networkRef }).strict();
 export const lessonCleanupInput = z.object({ track: trackId }).strict();
+
+/** Which hosts to test the swarm's UDP ports between (every ordered pair). */
+export const underlayInput = z
+  .object({
+    hostIds: z.array(hostId).min(2, 'pick at least two hosts').max(20),
+    helperImage: imageRef.optional(),
+  })
+  .strict();

@@ -1,6 +1,7 @@
 import { createRouter, createWebHashHistory } from 'vue-router';
 import HostsPage from './pages/HostsPage.vue';
 import ChecksPage from './pages/ChecksPage.vue';
+import CausesPage from './pages/CausesPage.vue';
 import LearnPage from './pages/LearnPage.vue';
 import ClusterPage from './pages/ClusterPage.vue';
 import MapPage from './pages/MapPage.vue';
@@ -25,6 +26,7 @@ export const createAppRouter = () =>
     { path: '/stacks', component: StacksPage, meta: { title: 'Stacks' } },
     { path: '/secrets', component: SecretsConfigsPage, meta: { title: 'Secrets & Configs' } },
     { path: '/checks', component: ChecksPage, meta: { title: 'Checks' } },
+    { path: '/checks/causes/:code?', component: CausesPage, meta: { title: 'Checks · What can go wrong' } },
     { path: '/learn', component: LearnPage, meta: { title: 'Learn: overlay networks on your own hosts' } },
     { path: '/:rest(.*)*', redirect: '/hosts' },
   ],

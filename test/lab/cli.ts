@@ -1,6 +1,7 @@
 // npm run lab -- up [--hosts N] | down | status | env
 import { parseArgs } from 'node:util';
 import { DEFAULT_HOSTS, MAX_HOSTS } from './config';
+import { clearFaults, faultGossip, faultMtu, faultUdp } from './faults';
 import { LabError, down, env, status, up } from './lab';
 import { rekeyHost, setSshdVariant, startSshd, stopSshd } from './sshd';
 
@@ -15,11 +16,45 @@ const USAGE = `usage: npm run lab -- <command>
   rekey HOST       give one host a new SSH host key
   stop-sshd HOST | start-sshd HOST
                    kill every sshd process of one host / start its sshd again
+  fault mtu HOST SIZE
+                   VXLAN packets longer than SIZE bytes to or from HOST vanish (an underlay
+                   path MTU of SIZE: the overlay then carries at most SIZE - 50 per packet)
+  fault udp HOST PORT
+                   drop UDP PORT to and from HOST (4789: the overlay's data, 7946: gossip)
+  fault gossip HOST
+                   cut HOST off swarm's gossip (TCP and UDP 7946 both ways)
+  fault clear [HOST]
+                   remove every fault rule from HOST (default: every host)
 Needs Linux and root (sudo).`;
 
 function need(host: string | undefined): string {
   if (!host) throw new LabError('name a host, e.g. h2');
   return host;
+}
+
+async function fault([kind, host, value]: string[]): Promise<number> {
+  switch (kind) {
+    case 'mtu':
+      await faultMtu(need(host), Number(value));
+      console.error(`${host}: VXLAN packets over ${value} bytes now vanish (the overlay carries at most ${Number(value) - 50})`);
+      return 0;
+    case 'udp':
+      await faultUdp(need(host), Number(value));
+      console.error(`${host}: UDP ${value} dropped both ways`);
+      return 0;
+    case 'gossip':
+      await faultGossip(need(host));
+      console.error(`${host}: gossip (7946) cut both ways`);
+      return 0;
+    case 'clear': {
+      const hosts = host ? [host] : (await status()).filter((r) => r.healthy).map((r) => r.name);
+      for (const h of hosts) console.error(`${h}: ${await clearFaults(h)} fault rule(s) removed`);
+      return 0;
+    }
+    default:
+      console.error(`unknown fault ${kind ?? ''}\n${USAGE}`);
+      return 2;
+  }
 }
 
 async function main(): Promise<number> {
@@ -86,6 +121,8 @@ async function main(): Promise<number> {
     case 'start-sshd':
       await startSshd(need(positionals[1]));
       return 0;
+    case 'fault':
+      return fault(positionals.slice(1));
     default:
       console.error(`unknown command ${command}\n${USAGE}`);
       return 2;

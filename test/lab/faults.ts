@@ -56,3 +56,57 @@ export async function restartDockerd(name: string, downMs = 0): Promise<void> {
   await writeFile(path.join(h.stateDir, PID_FILE), `${child.pid}\n`);
   await waitFor(`${name}'s dockerd to answer again`, () => succeeds('docker', ['-H', `unix://${dockerSocket(h)}`, 'version']), 60_000);
 }
+
+/** Every rule a `fault` command adds carries this comment, so `fault clear` finds them all. */
+const FAULT_TAG = ['-m', 'comment', '--comment', 'archipelago-fault'];
+
+async function tagged(name: string, chain: string, rule: string[]): Promise<void> {
+  await hostIptables(name, ['-I', chain, ...rule, ...FAULT_TAG, '-j', 'DROP']);
+}
+
+/**
+ * A narrower path to one host: VXLAN packets (UDP 4789) longer than `pathMtu` bytes, to or from
+ * it, vanish without an ICMP "fragmentation needed" (as over a VPN, or a cloud link with a small
+ * MTU). The overlay then carries at most pathMtu − 50 bytes per packet to that host. A length
+ * match is exact and touches only the data plane; a lower MTU on the host's veth also drops
+ * swarm's own TCP between hosts and lets a few bytes more through (see the README's lab section).
+ */
+export async function faultMtu(name: string, pathMtu: number): Promise<void> {
+  if (!Number.isInteger(pathMtu) || pathMtu < 600 || pathMtu > 1500) throw new Error(`SIZE must be a whole number of bytes from 600 to 1500, got ${pathMtu}`);
+  const big = ['-p', 'udp', '--dport', '4789', '-m', 'length', '--length', `${pathMtu + 1}:65535`];
+  await tagged(name, 'INPUT', big);
+  await tagged(name, 'OUTPUT', big);
+}
+
+/** Drops one UDP port to and from one host (incoming and outgoing datagrams, either port side). */
+export async function faultUdp(name: string, port: number): Promise<void> {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`PORT must be 1-65535, got ${port}`);
+  for (const dir of ['--dport', '--sport']) {
+    await tagged(name, 'INPUT', ['-p', 'udp', dir, String(port)]);
+    await tagged(name, 'OUTPUT', ['-p', 'udp', dir, String(port)]);
+  }
+}
+
+/** Cuts one host off swarm's gossip (TCP and UDP 7946, both ways): it stops hearing about tasks. */
+export async function faultGossip(name: string): Promise<void> {
+  for (const proto of ['tcp', 'udp']) {
+    for (const dir of ['--dport', '--sport']) {
+      await tagged(name, 'INPUT', ['-p', proto, dir, '7946']);
+      await tagged(name, 'OUTPUT', ['-p', proto, dir, '7946']);
+    }
+  }
+}
+
+/** Removes every rule a `fault` command added on one host; returns how many there were. */
+export async function clearFaults(name: string): Promise<number> {
+  const pid = await readPid(hostByName(name));
+  if (!pid) throw new Error(`${name} is not running`);
+  const { stdout } = await run('nsenter', ['-t', String(pid), '-n', 'iptables', '-w', '-S']);
+  const rules = stdout.split('\n').filter((l) => l.startsWith('-A ') && l.includes('archipelago-fault'));
+  for (const rule of rules) {
+    // `iptables -S` prints each rule as it was added: the same words after -D delete it.
+    const words = rule.slice(3).match(/"[^"]*"|\S+/g)!.map((w) => w.replace(/^"|"$/g, ''));
+    await hostIptables(name, ['-D', ...words]);
+  }
+  return rules.length;
+}

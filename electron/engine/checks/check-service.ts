@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Handlers, ParsedInput } from '../../shared/contract';
 import { ApiError } from '../../shared/errors';
+import { whyPending } from '../../shared/why-pending';
 import type { EventSink } from '../../shared/events';
 import type { CheckPair, CheckResult, CheckSource, ClusterModel, CliCommand, ServiceView, TaskView } from '../../shared/model';
 import type { ClusterReader } from '../cluster/cluster-reader';
@@ -12,7 +13,9 @@ import type { HostService } from '../hosts/host-handlers';
 import type { HostSession } from '../hosts/host-session';
 import { dockerCommand } from '../swarm/cli-equivalent';
 import { engineApi } from '../docker/engine-api';
+import { DEFAULT_OVERLAY_MTU } from '../cluster/network-mtu';
 import { diagnose } from './diagnosis';
+import { rollingContext, targetIpsOf, type RollingContext } from './diagnose-rolling';
 import { parseProbeOutput, type ProbeGroup, type ProbeOutput } from './probe-script';
 import { runProbe, type ProbeRun } from './probe-runner';
 
@@ -26,6 +29,7 @@ const MIN_WATCH_MS = 2_000;
  * parallel; more at once starves small hosts and turns slow answers into false "unreachable".
  */
 const MATRIX_AT_ONCE = 2;
+const FINISHED = new Set(['complete', 'shutdown', 'failed', 'rejected', 'orphaned', 'remove']);
 const bare = (cidr: string) => cidr.replace(/\/\d+$/, '');
 const nodeName = (model: ClusterModel, id?: string) => model.nodes.find((n) => n.id === id)?.hostname ?? id?.slice(0, 12) ?? '?';
 const taskName = (s: ServiceView, t: { slot?: number; id: string; nodeId?: string }) => `${s.name}.${t.slot ?? t.nodeId?.slice(0, 6)}`;
@@ -42,6 +46,8 @@ interface CheckPlan {
   vip?: string;
   /** The VIP (if any) then every task IP: empty when there is nothing to probe. */
   ips: string[];
+  /** The overlay's MTU: task IPs that answer a small ping are tried at this size too. */
+  mtu: number;
 }
 
 /** What one source task's probe gave (or why it could not run). */
@@ -97,7 +103,7 @@ export class CheckService {
     });
     const port = input.port ?? to.ports[0]?.target;
     const base = { from: from.name, to: to.name, port, endpointMode: to.endpointMode, network: network && { id: network.id, name: network.name, encrypted: network.encrypted } };
-    const plan: CheckPlan = { started, fromService: from, base, network, sourceTasks, targets, targetTasks: running(to).length, ips: [] };
+    const plan: CheckPlan = { started, fromService: from, base, network, sourceTasks, targets, targetTasks: running(to).length, ips: [], mtu: network?.mtu ?? DEFAULT_OVERLAY_MTU };
     if (!network || !sourceTasks.length || !targets.length) return plan;
     plan.vip = to.endpointMode === 'vip' ? to.vips.find((v) => v.networkId === network.id)?.address : undefined;
     plan.ips = [...(plan.vip ? [plan.vip] : []), ...targets.map((t) => t.ip)];
@@ -124,7 +130,7 @@ export class CheckService {
   }
 
   /** From the probes of one check's source tasks to its pairs, diagnosis and CLI equivalents. */
-  private async finish(model: ClusterModel, plan: CheckPlan, probes: SourceProbe[]): Promise<CheckResult> {
+  private async finish(model: ClusterModel, plan: CheckPlan, probes: SourceProbe[], after: () => Promise<ClusterModel>): Promise<CheckResult> {
     const { base, network, targets, ips, vip } = plan;
     const to = base.to;
     const commands: CliCommand[] = [];
@@ -148,6 +154,7 @@ export class CheckService {
           icmp,
           reachable,
           latencyMs: icmp.result === 'ok' ? icmp.ms : tcp?.result === 'ok' ? tcp.ms : undefined,
+          ...(target && out.large.has(ip) ? { large: out.large.get(ip) } : {}),
         });
       }
       if (commands.length < 4) commands.push(...this.reproduce(session, task.containerId!, probe.via === 'helper' ? probe.helperImage : undefined, to, base.port, ips[0]));
@@ -159,9 +166,39 @@ export class CheckService {
     const crossFails = pairs.some((p) => p.kind === 'task' && !p.sameHost && !p.reachable && p.tcp?.result !== 'refused');
     const unresolvedSomewhere = sources.some((s) => s.via !== 'none' && s.dns.every((r) => r.addresses.length === 0));
     const peers = network && (crossFails || unresolvedSomewhere) ? await this.peers(model, network.id) : undefined;
-    const { verdict, findings } = diagnose({ ...base, network, sourceTasks: plan.sourceTasks.length, targetTasks: plan.targetTasks, sources, pairs, peers });
+    // Names that resolve to addresses the plan does not know: stale records, or tasks that
+    // started since; a fresh read tells which.
+    const known = new Set([...ips]);
+    const unknownNames = sources.some((s) => s.dns.some((r) => r.addresses.some((a) => !known.has(a))));
+    const failed = pairs.some((p) => !p.reachable) || sources.some((s) => s.error);
+    const fresh = failed || unknownNames ? await after() : model;
+    const rolling = this.rolling(model, fresh, plan, probes);
+    const dnsTruth = unknownNames ? { taskIps: this.taskIps(fresh, base.to, network?.id), vip } : undefined;
+    const pending = { from: plan.sourceTasks.length ? undefined : whyPending(model, base.from), to: plan.targetTasks ? undefined : whyPending(model, base.to) };
+    const { verdict, findings } = diagnose({ ...base, network, sourceTasks: plan.sourceTasks.length, targetTasks: plan.targetTasks, sources, pairs, peers, rolling, pending, dnsTruth });
     pairs.sort((a, b) => a.sourceTask.localeCompare(b.sourceTask) || Number(b.kind === 'vip') - Number(a.kind === 'vip') || a.target.localeCompare(b.target));
     return { ...base, vip, sources, pairs, verdict, findings, commands, startedAt: new Date(plan.started).toISOString(), durationMs: Date.now() - plan.started };
+  }
+
+  /**
+   * Who is mid-update, and which probed tasks were on their way in or out: from the planning
+   * model, and, when something failed, one more read after the probes (a task replaced during
+   * the check is gone from it, or no longer desired running).
+   */
+  /** Addresses on the network of every task of a service that is not finished (running, starting, stopping). */
+  private taskIps(model: ClusterModel, service: string, networkId: string | undefined): string[] {
+    const s = model.services.find((x) => x.name === service);
+    const live = model.tasks.filter((t) => t.serviceId === s?.id && !FINISHED.has(t.state));
+    return live.flatMap((t) => t.addresses.filter((a) => a.networkId === networkId).map((a) => bare(a.address)));
+  }
+
+  private rolling(model: ClusterModel, after: ClusterModel, plan: CheckPlan, probes: SourceProbe[]): RollingContext {
+    const to = model.services.find((s) => s.name === plan.base.to);
+    const targetIds = to ? model.tasks.filter((t) => t.serviceId === to.id && t.state === 'running').map((t) => t.id) : [];
+    return rollingContext(model, after, plan.base.from, plan.base.to, {
+      sources: probes.map((p) => ({ id: p.task.id, name: p.src.task })),
+      targets: targetIpsOf(model, targetIds, plan.network?.id),
+    });
   }
 
   /**
@@ -171,11 +208,19 @@ export class CheckService {
    */
   private async row(model: ClusterModel, plans: CheckPlan[], helperImage: string | undefined, onResult: (r: CheckResult) => void = () => {}): Promise<CheckResult[]> {
     const probed = plans.filter((p) => p.ips.length > 0);
-    const groups: ProbeGroup[] = probed.map((p) => ({ target: p.base.to, port: p.base.port, ips: p.ips }));
+    const groups: ProbeGroup[] = probed.map((p) => ({ target: p.base.to, port: p.base.port, ips: p.ips, large: { mtu: p.mtu, ips: p.targets.map((t) => t.ip) } }));
     const probes = probed.length ? await Promise.all(probed[0].sourceTasks.map((task) => this.probeFrom(model, probed[0].fromService, task, groups, helperImage))) : [];
     const results: CheckResult[] = [];
+    // At most one more read of the cluster per row, and only if something failed.
+    let after: Promise<ClusterModel> | undefined;
+    const readAfter = () =>
+      (after ??= (async () => {
+        // The services of this row and their tasks, read afresh; the rest as the model has it.
+        await this.cluster.confirmServices([...new Set(plans.flatMap((p) => [p.base.from, p.base.to]))]);
+        return this.cluster.model();
+      })().catch(() => model));
     for (const plan of plans) {
-      const result = await this.finish(model, plan, plan.ips.length ? probes : []);
+      const result = await this.finish(model, plan, plan.ips.length ? probes : [], readAfter);
       onResult(result);
       results.push(result);
     }

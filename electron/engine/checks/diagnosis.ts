@@ -1,6 +1,10 @@
 // From probe results to verdicts in plain words, each with its evidence and a next step. Pure:
 // everything it needs is passed in, so every case is unit-tested without a cluster.
 import type { CheckPair, CheckSource, Verdict } from '../../shared/model';
+import type { PendingExplanation } from '../../shared/why-pending';
+import { diagnoseMtu } from './diagnose-mtu';
+import { diagnoseStaleDns, type DnsTruth } from './diagnose-stale-dns';
+import { rollingVerdict, type RollingContext } from './diagnose-rolling';
 
 export interface DiagnosisInput {
   from: string;
@@ -17,21 +21,39 @@ export interface DiagnosisInput {
    * and the task addresses its network database knows (`docker network inspect --verbose`).
    */
   peers?: { node: string; peers: string[]; knows?: string[] }[];
+  /** Why the target (or source) runs fewer tasks than it should, when it runs none. */
+  pending?: { from?: PendingExplanation; to?: PendingExplanation };
+  /** The target's real task addresses (and VIP), to spot names that point at tasks that are gone. */
+  dnsTruth?: DnsTruth;
+  /** Who is mid-update, and which probed tasks were being replaced by the end of the probes. */
+  rolling?: RollingContext;
 }
 
 const SEVERITY = { ok: 0, warning: 1, error: 2 } as const;
 const list = (xs: string[]) => [...new Set(xs)].join(', ');
 const describePair = (p: CheckPair) => `${p.sourceTask} on ${p.sourceNode} → ${p.target} ${p.targetIp}${p.targetNode ? ` on ${p.targetNode}` : ''}: ${p.tcp ? `TCP ${p.tcp.result}` : ''}${p.tcp ? ', ' : ''}ICMP ${p.icmp.result}`;
 
-export function diagnose(d: DiagnosisInput): { verdict: Verdict; findings: Verdict[] } {
+export function diagnose(input: DiagnosisInput): { verdict: Verdict; findings: Verdict[] } {
+  // Failures that belong to tasks on their way in or out are the update's doing: they are set
+  // apart from the network analysis below and reported as such.
+  const r = input.rolling;
+  const replaced = r ? input.pairs.filter((p) => !p.reachable && r.changingIps.includes(p.targetIp)) : [];
+  const skipped = r ? input.sources.filter((s) => s.error && r.changingSources.includes(s.task)).map((s) => s.task) : [];
+  const d: DiagnosisInput = { ...input, pairs: input.pairs.filter((p) => !replaced.includes(p)), sources: input.sources.filter((s) => !skipped.includes(s.task)) };
+  const rolling = r && rollingVerdict(r, d.to, replaced, skipped);
+  const { verdict, findings } = diagnoseSteady(d);
+  return rolling ? conclude([rolling, ...findings]) : { verdict, findings };
+}
+
+function diagnoseSteady(d: DiagnosisInput): { verdict: Verdict; findings: Verdict[] } {
   const findings: Verdict[] = [];
   const add = (v: Verdict) => findings.push(v);
 
   if (d.targetTasks === 0) {
-    add({ level: 'error', code: 'no-target-tasks', title: `${d.to} has no running tasks`, evidence: [`${d.to} has 0 tasks in the running state`], next: `Scale ${d.to} up (or look at its tasks' errors on the Services page), then check again.` });
+    add(noTasks('no-target-tasks', d.to, `${d.to} has no running tasks`, d.pending?.to, `Scale ${d.to} up (or look at its tasks' errors on the Services page), then check again.`));
   }
   if (d.sourceTasks === 0) {
-    add({ level: 'error', code: 'no-source-tasks', title: `${d.from} has no running tasks to test from`, evidence: [`${d.from} has 0 tasks in the running state`], next: `Scale ${d.from} up, then check again.` });
+    add(noTasks('no-source-tasks', d.from, `${d.from} has no running tasks to test from`, d.pending?.from, `Scale ${d.from} up, then check again.`));
   }
   if (!d.network && d.targetTasks > 0 && d.sourceTasks > 0) {
     add({ level: 'error', code: 'no-common-network', title: `${d.from} and ${d.to} share no overlay network`, evidence: ['Each service is attached to a different set of networks'], next: `Attach both to one overlay (drag ${d.to} onto a network of ${d.from} on the map), then check again.` });
@@ -157,6 +179,11 @@ export function diagnose(d: DiagnosisInput): { verdict: Verdict; findings: Verdi
     add({ level: 'error', code: 'unreachable', title: `${silent.length} of ${taskPairs.length} task address(es) of ${d.to} do not answer`, evidence, next: `Look at the failing tasks on the Services page (are they healthy, listening?), and at the hosts' firewalls.${kernel}` });
   }
 
+  const mtu = diagnoseMtu(d.network?.name, d.pairs);
+  if (mtu) add(mtu);
+  const stale = diagnoseStaleDns(d.to, d.endpointMode, d.network?.name, ran, d.dnsTruth);
+  if (stale) add(stale);
+
   if (gossip.nodes.size) {
     const nodes = [...gossip.nodes].sort();
     const working = taskPairs.filter((p) => p.reachable).length;
@@ -184,6 +211,21 @@ export function diagnose(d: DiagnosisInput): { verdict: Verdict; findings: Verdi
     });
   }
   return conclude(findings);
+}
+
+/** "No running tasks", with swarm's reason and ours when it should run some. */
+function noTasks(code: 'no-target-tasks' | 'no-source-tasks', service: string, title: string, why: PendingExplanation | undefined, next: string): Verdict {
+  const r = why?.reasons[0];
+  if (!why || !r) return { level: 'error', code, title, evidence: [`${service} has 0 tasks in the running state`], next };
+  return {
+    level: 'error',
+    code,
+    title: `${title}: ${r.ours.replace(/\.$/, '')}`,
+    evidence: [`${service} has 0 of ${why.desired} tasks running`, ...why.reasons.map((x) => `swarm says: “${x.swarm}”`), ...r.evidence],
+    next: r.next,
+    reason: r.code,
+    service,
+  };
 }
 
 function conclude(findings: Verdict[]): { verdict: Verdict; findings: Verdict[] } {

@@ -3,6 +3,7 @@
 // the stores; derive() works out what depends on several kinds at once (which swarm each host
 // is in, which host each node runs on, stale nodes, the managers); drain() hands over what
 // changed as one delta. The model itself is built only when asked, and kept until a change.
+import { deriveRollout } from '../../shared/rollout';
 import type { ClusterDelta, ClusterKind, ClusterMeta, ClusterRemoves, ClusterUpserts } from '../../shared/cluster-delta';
 import type { ClusterHostView, ClusterModel, ContainerView, HostStatus, NetworkView, ServiceView, SwarmNodeView, SwarmView, TaskView } from '../../shared/model';
 import type { Node, SystemInfo } from '../docker/engine-api';
@@ -246,8 +247,7 @@ export class ClusterCache {
       hosts: [...s.hosts.values()],
       nodes: [...s.nodes.values()],
       networks: [...s.networks.values()],
-      services: [...s.services.values()],
-      tasks: [...s.tasks.values()],
+      ...deriveRollout([...s.services.values()], [...s.tasks.values()]),
       containers: [...s.containers.values()],
       updatedAt,
       seq: this.seq,

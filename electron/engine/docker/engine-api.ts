@@ -4,9 +4,12 @@
 // travels like every other call (SSH channel or local socket) and fails with the same errors.
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
-import type { ContainerSummary, EventMessage, Network, Node, Service, Swarm, SystemInfo, Task } from 'docker-types/generated/1.41';
+import type { ContainerSummary, EventMessage, Network, Node, Service as ApiService, ServiceSpec, Swarm, SystemInfo, Task } from 'docker-types/generated/1.41';
 
-export type { ContainerSummary, EventMessage, Network, Node, Service, Swarm, SystemInfo };
+export type { ContainerSummary, EventMessage, Network, Node, Swarm, SystemInfo };
+
+/** A service as the engine returns it: with the spec before its last update, which the OpenAPI document of 1.41 leaves out. */
+export type Service = ApiService & { PreviousSpec?: ServiceSpec };
 
 /** A task as the engine returns it: with its network attachments, which the OpenAPI document leaves out. */
 export type EngineTask = Task & { NetworksAttachments?: { Network?: { ID?: string }; Addresses?: string[] }[] };

@@ -26,7 +26,8 @@ export const engineWrites = {
     call<void>(d, 'POST', '/swarm/update', { version, rotateWorkerToken: rotate.worker, rotateManagerToken: rotate.manager }, spec),
 
   serviceCreate: (d: Docker, spec: ServiceSpec) => call<{ ID?: string; Warning?: string }>(d, 'POST', '/services/create', {}, spec),
-  serviceUpdate: (d: Docker, id: string, version: number, spec: ServiceSpec) => call<{ Warnings?: string[] }>(d, 'POST', `${at('services', id)}/update`, { version }, spec),
+  /** `rollback: 'previous'` asks swarm to go back to the service's previous spec (`docker service rollback`). */
+  serviceUpdate: (d: Docker, id: string, version: number, spec: ServiceSpec, extra: { rollback?: 'previous' } = {}) => call<{ Warnings?: string[] }>(d, 'POST', `${at('services', id)}/update`, { version, ...extra }, spec),
   serviceRemove: (d: Docker, id: string) => call<void>(d, 'DELETE', at('services', id)),
   /** A service's logs from every task: the multiplexed frames, whole or as a stream. */
   serviceLogs: (d: Docker, id: string, query: { stdout: boolean; stderr: boolean; timestamps: boolean; details: boolean; tail: number }) => call<Buffer | string>(d, 'GET', `${at('services', id)}/logs`, { ...query, follow: false }),

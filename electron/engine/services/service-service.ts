@@ -41,7 +41,7 @@ export class ServiceService {
   }
 
   /** A manager of the swarm the service is in. */
-  private async managerOf(service: string): Promise<HostSession> {
+  async managerOf(service: string): Promise<HostSession> {
     return managerFor(this.hosts, this.cluster, await this.swarmOf(service));
   }
 

@@ -115,17 +115,18 @@ export class SwarmService {
       return hostAddresses(session.host, await session.connection());
     },
 
-    'swarm:init': async ({ id, advertiseAddr, dataPathAddr, defaultAddrPool, subnetSize }) => {
+    'swarm:init': async ({ id, advertiseAddr, dataPathAddr, dataPathPort, defaultAddrPool, subnetSize }) => {
       const session = this.hosts.sessionById(id);
       const info = await this.info(session);
       if (info.Swarm?.LocalNodeState === 'active') {
         throw new ApiError('conflict', `${session.name} is already in a swarm (cluster ${info.Swarm.Cluster?.ID ?? '?'})`, { hint: 'Join other hosts to it, or make this host leave it first.' });
       }
       await session.run((d) =>
-        d.swarmInit({ ListenAddr: '0.0.0.0:2377', AdvertiseAddr: advertiseAddr, DataPathAddr: dataPathAddr, DefaultAddrPool: defaultAddrPool, SubnetSize: subnetSize }),
+        d.swarmInit({ ListenAddr: '0.0.0.0:2377', AdvertiseAddr: advertiseAddr, DataPathAddr: dataPathAddr, ...(dataPathPort ? { DataPathPort: dataPathPort } : {}), DefaultAddrPool: defaultAddrPool, SubnetSize: subnetSize }),
       );
       const args: CliArg[] = ['swarm', 'init', '--advertise-addr', advertiseAddr];
       if (dataPathAddr) args.push('--data-path-addr', dataPathAddr);
+      if (dataPathPort) args.push('--data-path-port', String(dataPathPort));
       for (const pool of defaultAddrPool ?? []) args.push('--default-addr-pool', pool);
       if (subnetSize) args.push('--default-addr-pool-mask-length', String(subnetSize));
       return { message: `Created a swarm with ${session.name} as its first manager, advertising ${advertiseAddr}`, commands: [dockerCommand(session.host, args)] };

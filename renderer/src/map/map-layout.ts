@@ -60,6 +60,8 @@ export interface ChipData {
   /** The network this chip sits on; undefined in the tray. */
   networkId?: string;
   swarmId: string;
+  /** An update or rollback under way or paused: "↻ 1/3", "paused 1/3". */
+  update?: string;
 }
 export interface TrayData {
   kind: 'tray';
@@ -85,6 +87,14 @@ const STACK_LABEL = 'com.docker.stack.namespace';
 /** A stack object's name as the stack file says it: `<stack>_web` → `web`. */
 export function shortName(name: string, stack?: string): string {
   return stack && name.startsWith(`${stack}_`) && name.length > stack.length + 1 ? name.slice(stack.length + 1) : name;
+}
+
+/** The chip's small update badge, only while an update or rollback is under way or paused. */
+export function updateBadge(s: ClusterModel['services'][number]): { update?: string } {
+  const u = s.update;
+  if (!u || u.state === 'completed' || u.state === 'rollback_completed') return {};
+  const what = u.state === 'updating' ? '↻' : u.state === 'rollback_started' ? '↺' : 'paused';
+  return { update: `${what} ${u.updated}/${u.total}` };
 }
 
 /** Above this many bridge-to-island lines the map draws them only for the selected network. */
@@ -233,7 +243,7 @@ export function layoutMap(model: ClusterModel, focusNetworkId?: string, index: T
       position,
       draggable: true,
       style: { width: `${CHIP_W}px` },
-      data: { kind: 'chip', serviceId: s.id, name: s.name, label: shortName(s.name, s.stack), ...(s.stack ? { stack: s.stack, stackColor: stackColor(s.stack) } : {}), color: serviceColor(s.id), replicas: replicasText(s, index), networkId, swarmId: s.swarmId },
+      data: { kind: 'chip', serviceId: s.id, name: s.name, label: shortName(s.name, s.stack), ...(s.stack ? { stack: s.stack, stackColor: stackColor(s.stack) } : {}), color: serviceColor(s.id), replicas: replicasText(s, index), networkId, swarmId: s.swarmId, ...updateBadge(s) },
     };
   }
   return { nodes, edges: bridgeEdges(model, index, islandOfNode, focusNetworkId), islandOfNode };

@@ -1,6 +1,7 @@
 // Engine API network → the model's NetworkView.
 import type { NetworkView } from '../../../shared/model';
 import type { Network } from '../../docker/engine-api';
+import { networkMtu } from '../network-mtu';
 
 export function networkView(n: Network, swarmId: string): NetworkView {
   return {
@@ -15,5 +16,6 @@ export function networkView(n: Network, swarmId: string): NetworkView {
     subnets: (n.IPAM?.Config ?? []).filter((c) => c.Subnet).map((c) => ({ subnet: c.Subnet!, gateway: c.Gateway })),
     labels: n.Labels ?? {},
     swarmId,
+    ...networkMtu(n),
   };
 }

@@ -2,6 +2,7 @@
 // is a stale leftover, come from the hosts' own engine info (see derive-nodes.ts).
 import type { SwarmNodeView } from '../../../shared/model';
 import type { Node } from '../../docker/engine-api';
+import { nodeResources } from '../service-update-status';
 
 export interface NodePlace {
   hostId?: string;
@@ -24,6 +25,7 @@ export function nodeView(n: Node, swarmId: string, place: NodePlace = {}): Swarm
     reachability: n.ManagerStatus?.Reachability,
     hostId: place.hostId,
     swarmId,
+    ...nodeResources(n),
     ...(place.stale ? { stale: true, formerHostId: place.formerHostId } : {}),
   };
 }

@@ -1,6 +1,7 @@
 // Engine API service → the model's ServiceView (its VIPs included, so checks need no inspect).
 import type { ServiceView } from '../../../shared/model';
 import type { Service } from '../../docker/engine-api';
+import { serviceDiagnosisFields } from '../service-update-status';
 
 const bare = (cidr: string) => cidr.replace(/\/\d+$/, '');
 
@@ -17,6 +18,7 @@ export function serviceView(s: Service, swarmId: string): ServiceView {
     ports: (s.Endpoint?.Ports ?? []).map((p) => ({ published: p.PublishedPort, target: p.TargetPort ?? 0, protocol: p.Protocol ?? 'tcp' })),
     vips: (s.Endpoint?.VirtualIPs ?? []).filter((v) => v.NetworkID && v.Addr).map((v) => ({ networkId: v.NetworkID!, address: bare(v.Addr!) })),
     swarmId,
+    ...serviceDiagnosisFields(s),
     ...(spec?.Labels?.['com.docker.stack.namespace'] ? { stack: spec.Labels['com.docker.stack.namespace'] } : {}),
   };
 }

@@ -1,6 +1,7 @@
 // Engine API task → the model's TaskView.
 import type { TaskView } from '../../../shared/model';
 import type { EngineTask } from '../../docker/engine-api';
+import { taskHistoryFields } from '../service-update-status';
 
 export function taskView(t: EngineTask, swarmId: string): TaskView {
   return {
@@ -15,5 +16,6 @@ export function taskView(t: EngineTask, swarmId: string): TaskView {
     containerId: t.Status?.ContainerStatus?.ContainerID,
     addresses: (t.NetworksAttachments ?? []).flatMap((a) => (a.Addresses ?? []).map((address) => ({ networkId: a.Network?.ID ?? '', address }))),
     swarmId,
+    ...taskHistoryFields(t),
   };
 }
