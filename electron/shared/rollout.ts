@@ -15,8 +15,8 @@ export function isUpToDate(task: Pick<TaskView, 'createdAt'>, service: Pick<Serv
 
 /**
  * Fills in each updating service's progress (running tasks on the current spec, out of those
- * that should run) and marks its older tasks `upToDate: false`. Only services with an update
- * and their tasks become new objects; the rest are passed through as they are.
+ * that should run) and marks each of its tasks `upToDate` or not. Only services with an update
+ * and their tasks become new objects; the rest are passed through as they are (no mark: current).
  */
 export function deriveRollout(services: ServiceView[], tasks: TaskView[]): { services: ServiceView[]; tasks: TaskView[] } {
   const rolling = new Map(services.filter((s) => s.update).map((s) => [s.id, s]));
@@ -32,7 +32,7 @@ export function deriveRollout(services: ServiceView[], tasks: TaskView[]): { ser
       if (t.state === 'running' && upToDate) c.updated += 1;
     }
     counts.set(s.id, c);
-    return upToDate ? t : { ...t, upToDate: false };
+    return t.upToDate === upToDate ? t : { ...t, upToDate };
   });
   const outServices = services.map((s) => {
     if (!s.update) return s;

@@ -60,7 +60,7 @@ describe('update status', () => {
     expect(serviceUpdate(raw)).toMatchObject({ state: 'updating', canRollback: true });
     const { services, tasks } = deriveRollout([s], [t('a', '2026-01-01T10:00:01Z'), t('b', '2026-01-01T09:00:00Z'), t('c', '2026-01-01T10:00:02Z', 'starting')]);
     expect(services[0].update).toMatchObject({ state: 'updating', updated: 1, total: 3, canRollback: true });
-    expect(tasks.map((x) => x.upToDate)).toEqual([undefined, false, undefined]);
+    expect(tasks.map((x) => x.upToDate)).toEqual([true, false, true]);
   });
   it('a model without updates is passed through as it is', () => {
     const plain = serviceView({ ID: 's2', Spec: { Name: 'api' } }, 'sw');
