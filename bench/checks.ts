@@ -115,6 +115,32 @@ export async function benchChecks(): Promise<void> {
         runs: RUNS,
       }),
     );
+
+    // Issue 13: large-packet probes (mtu-blackhole) must not make a healthy check slow. A 3×3
+    // check with them against the same check with small probes only (the check as it was before
+    // them), interleaved, medians; target: at most twice the time.
+    await call('services:scale', { service: 'frontend', replicas: 3 });
+    await call('services:scale', { service: 'backend', replicas: 3 });
+    const small = await waitForOverlay(hosts, 'benchnet', ['frontend', 'backend'], 180_000);
+    await waitForModel(() => call<ClusterModel>('cluster:snapshot', {}), small.services);
+    const checkOnce = (largePackets: boolean) => async () => {
+      const r = await call<CheckResult>('checks:run', { from: 'frontend', to: 'backend', port: 80, largePackets });
+      if (r.verdict.code !== 'reachable') throw new Error(`the 3×3 check says ${r.verdict.title}: ${r.verdict.evidence.join(' | ')}`);
+    };
+    const withLarge: number[] = [];
+    const smallOnly: number[] = [];
+    await warmThenRuns(RUNS, async (i) => {
+      const a = await timed(checkOnce(true));
+      const b = await timed(checkOnce(false));
+      if (i >= 0) (withLarge.push(a.ms), smallOnly.push(b.ms));
+    });
+    const ratio = round(median(withLarge) / median(smallOnly), 2);
+    console.log('Healthy 3×3 check (frontend 3 × backend 3): with large-packet probes vs small probes only (the check before them); 1 warm-up, then ' + RUNS + ' runs each, interleaved; medians.');
+    console.log(table([
+      { way: 'checks:run, large-packet probes on', 'median ms': round(median(withLarge)), runs: withLarge.map((x) => round(x)).join(' / ') },
+      { way: 'checks:run, small probes only', 'median ms': round(median(smallOnly)), runs: smallOnly.map((x) => round(x)).join(' / ') },
+    ]));
+    console.log(JSON.stringify({ bench: 'checks-3x3', with_large_ms: round(median(withLarge)), small_only_ms: round(median(smallOnly)), large_vs_small: ratio, target: '<= 2', held: ratio <= 2 }));
   } finally {
     for (const c of clis) await c.close();
     engine.dispose();

@@ -276,6 +276,8 @@ const checkTarget = {
   network: networkRef.optional(),
   /** For task images without sh/nc/ping; default: one present on the node. */
   helperImage: imageRef.optional(),
+  /** Where small probes pass, also send large ones up to the overlay's MTU (mtu-blackhole); false: small probes only, a quicker check. */
+  largePackets: z.boolean().default(true),
 };
 export const checkRunInput = z.object(checkTarget).strict();
 export const checkMatrixInput = z

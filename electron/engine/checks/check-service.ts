@@ -48,6 +48,8 @@ interface CheckPlan {
   ips: string[];
   /** The overlay's MTU: task IPs that answer a small ping are tried at this size too. */
   mtu: number;
+  /** Send large probes too where small ones pass (off: small probes only). */
+  largePackets: boolean;
 }
 
 /** What one source task's probe gave (or why it could not run). */
@@ -103,7 +105,7 @@ export class CheckService {
     });
     const port = input.port ?? to.ports[0]?.target;
     const base = { from: from.name, to: to.name, port, endpointMode: to.endpointMode, network: network && { id: network.id, name: network.name, encrypted: network.encrypted } };
-    const plan: CheckPlan = { started, fromService: from, base, network, sourceTasks, targets, targetTasks: running(to).length, ips: [], mtu: network?.mtu ?? DEFAULT_OVERLAY_MTU };
+    const plan: CheckPlan = { started, fromService: from, base, network, sourceTasks, targets, targetTasks: running(to).length, ips: [], mtu: network?.mtu ?? DEFAULT_OVERLAY_MTU, largePackets: input.largePackets !== false };
     if (!network || !sourceTasks.length || !targets.length) return plan;
     plan.vip = to.endpointMode === 'vip' ? to.vips.find((v) => v.networkId === network.id)?.address : undefined;
     plan.ips = [...(plan.vip ? [plan.vip] : []), ...targets.map((t) => t.ip)];
@@ -208,7 +210,7 @@ export class CheckService {
    */
   private async row(model: ClusterModel, plans: CheckPlan[], helperImage: string | undefined, onResult: (r: CheckResult) => void = () => {}): Promise<CheckResult[]> {
     const probed = plans.filter((p) => p.ips.length > 0);
-    const groups: ProbeGroup[] = probed.map((p) => ({ target: p.base.to, port: p.base.port, ips: p.ips, large: { mtu: p.mtu, ips: p.targets.map((t) => t.ip) } }));
+    const groups: ProbeGroup[] = probed.map((p) => ({ target: p.base.to, port: p.base.port, ips: p.ips, ...(p.largePackets ? { large: { mtu: p.mtu, ips: p.targets.map((t) => t.ip) } } : {}) }));
     const probes = probed.length ? await Promise.all(probed[0].sourceTasks.map((task) => this.probeFrom(model, probed[0].fromService, task, groups, helperImage))) : [];
     const results: CheckResult[] = [];
     // At most one more read of the cluster per row, and only if something failed.
@@ -261,7 +263,7 @@ export class CheckService {
     const rows = await Promise.all(
       services.map((from) =>
         limit(async () => {
-          const plans = services.filter((to) => to !== from).map((to) => this.plan(model, { from, to, port, network: net.name, helperImage }));
+          const plans = services.filter((to) => to !== from).map((to) => this.plan(model, { from, to, port, network: net.name, helperImage, largePackets: true }));
           return this.row(model, plans, helperImage, progress);
         }),
       ),
