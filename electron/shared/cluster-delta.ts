@@ -99,6 +99,9 @@ export class ClusterState {
       if (gone?.length || came?.length) this.changed.add(kind);
     }
     if (delta.meta) this.meta = { ...this.meta, ...delta.meta };
+    // An update's progress is derived from its service's tasks (rollout.ts): when tasks change
+    // while a service has an update, that service's view changes too.
+    if (this.changed.has('tasks') && !this.changed.has('services') && [...this.maps.services.values()].some((s) => s.update)) this.changed.add('services');
     this.seq = delta.seq;
     return 'applied';
   }

@@ -124,7 +124,7 @@ export const VERDICT_CAUSES: Record<VerdictCode, VerdictCause> = {
     title: 'Names that point at the dead (stale DNS)',
     symptom: 'From some node, requests to the service fail at random: some of the addresses its DNS gives do not answer.',
     tellApart: 'What B and tasks.B resolve to on each node is compared with the tasks that really exist: an address that belongs to no task means that node never heard of the task’s removal (gossip, port 7946). The other direction (living tasks not known yet) is “gossip has not caught up”.',
-    fix: 'Check TCP and UDP 7946 between that node and the others; once gossip flows, names heal within seconds. To re-announce the service now, force an update.',
+    fix: 'Check TCP and UDP 7946 between that node and the others; once gossip flows, names heal within seconds. To re-announce the service now, force an update. One case gossip does not heal: a service switched from vip to dnsrr keeps its old VIP in every node’s DNS (Docker 20.10; B answers it, tasks.B does not); a forced update or re-creating the service leaves it, so use tasks.B, re-create the network, or switch back to vip.',
     commands: ['docker exec CONTAINER nslookup tasks.SERVICE', 'docker network inspect --verbose NETWORK', 'docker service update --force SERVICE'],
   },
 };

@@ -99,9 +99,10 @@ describe('Learn: the overlay practice exercise', () => {
       expect(await verdict.getAttribute('data-testid'), `${ipvs.evidence.join('; ')}\n${await step('test').textContent()}`).toBe('verdict-vip-unreachable');
       await shot(8, 'test', '-vip');
       await page.getByTestId('learn-use-dnsrr').click();
-      // The switch rolls backend's tasks: wait for it to be asked for, to finish, and for every
-      // node to know the new tasks (and no VIP); then test once more.
-      await waitFor('backend switched to dnsrr', () => serviceState(lab[0], 'backend'), (s) => s.mode === 'dnsrr', { timeoutMs: 30_000 });
+      // appnet, frontend and backend are made again, backend in dnsrr mode (a switched service
+      // keeps its old VIP in Docker's DNS): wait for backend to exist in dnsrr mode, for its
+      // tasks to run, and for every node to know them (and no VIP); then test once more.
+      await waitFor('backend made again in dnsrr mode', () => serviceState(lab[0], 'backend'), (s) => s.mode === 'dnsrr', { timeoutMs: 120_000 });
       await waitForModel(snapshot, (await waitForOverlay(lab, 'appnet', ['frontend', 'backend'])).services);
       await page.getByTestId('learn-run-test').click();
       await page.getByTestId('verdict-vip-unreachable').waitFor({ state: 'detached', timeout: 30_000 });

@@ -46,17 +46,38 @@ describe('stale-dns', () => {
       return staleOn.get('h3')!.length ? true : 'h3 lists only live tasks';
     });
     stale = [...new Set([...staleOn.values()].flat())].sort();
-    const nodes = [...staleOn].filter(([, ips]) => ips.length).map(([n]) => n).sort();
     const r = await t.call('checks:run', { from: 'frontend', to: 'backend', port: 80 });
-    expect(r.verdict.code, `${r.verdict.title} | ${r.verdict.evidence.join(' | ')}`).toBe('stale-dns');
-    expect(r.verdict.title).toBe(`${nodes.join(', ')} still ${nodes.length === 1 ? 'resolves' : 'resolve'} backend to ${stale.length} address(es) of tasks that are gone: ${stale.join(', ')}`);
-    expect(r.verdict.next).toContain('docker service update --force backend');
-    expect(r.verdict.next).toContain('7946');
-    // What each node's DNS answered is what its own view of the overlay lists.
-    for (const s of r.sources) {
-      const answered = s.dns.find((d) => d.name === 'tasks.backend')!.addresses;
-      expect(answered.filter((ip) => stale.includes(ip)).sort(), s.node).toEqual(staleOn.get(s.node));
+    // Two faults are true at once: h3's DNS is stale, and once memberlist has declared h3 dead
+    // (a few seconds without gossip; sooner or later depending on the machine's load) the other
+    // nodes drop h3's endpoints, so cross-host pairs with h3 fail: the verdict is then
+    // underlay-blocked, naming h3, and stale-dns is among the findings. Both are asserted.
+    const finding = r.verdict.code === 'stale-dns' ? r.verdict : r.findings.find((f) => f.code === 'stale-dns');
+    const said = `${r.verdict.code}: ${r.verdict.title} | ${r.findings.map((f) => f.code).join(', ')}`;
+    expect(finding, said).toBeDefined();
+    if (r.verdict.code !== 'stale-dns') {
+      expect(r.verdict.code, said).toBe('underlay-blocked');
+      expect(r.verdict.title).toContain('h3');
     }
+    const v = finding!;
+    // The oracle is what each node's DNS answered (the check's own sources): the nodes and the
+    // addresses it names are exactly those answers that no live task has, and h3 is among them.
+    // (h1 and h2 may list h3's removed tasks in their network view yet have dropped them from
+    // DNS, once memberlist declared h3 dead: the view is not the answer.)
+    const live = new Set(await liveTaskIps(t, 'stalenet', 'backend'));
+    const answeredStale = new Map<string, string[]>();
+    for (const src of r.sources) {
+      const dead = src.dns.find((d) => d.name === 'tasks.backend')!.addresses.filter((ip) => !live.has(ip));
+      if (dead.length) answeredStale.set(src.node, [...new Set([...(answeredStale.get(src.node) ?? []), ...dead])]);
+    }
+    const named = [...answeredStale.keys()].sort();
+    const addresses = [...new Set([...answeredStale.values()].flat())].sort();
+    expect(named).toContain('h3');
+    expect(v.title).toBe(`${named.join(', ')} still ${named.length === 1 ? 'resolves' : 'resolve'} backend to ${addresses.length} address(es) of tasks that are gone: ${addresses.join(', ')}`);
+    expect(v.next).toContain('docker service update --force backend');
+    expect(v.next).toContain('7946');
+    // h3's stale answers are tasks its own view still lists.
+    for (const ip of answeredStale.get('h3')!) expect(staleOn.get('h3')).toContain(ip);
+    expect(stale.length).toBeGreaterThan(0);
   }, 180_000);
 
   it('with gossip back, h3 heals and the same check says reachable', async () => {
@@ -65,6 +86,8 @@ describe('stale-dns', () => {
       const [live, view] = [await liveTaskIps(t, 'stalenet', 'backend'), await hostView(h3(), 'stalenet', 'backend')];
       return JSON.stringify(live) === JSON.stringify(view) ? true : `live ${live.join(' ')}; h3 lists ${view.join(' ')}`;
     });
+    // And every node knows every live task again (h3's endpoints were dropped elsewhere while it was cut off).
+    await overlayConverged(t, lab, 'stalenet', ['frontend', 'backend']);
     const r = await t.call('checks:run', { from: 'frontend', to: 'backend', port: 80 });
     expect(r.verdict.code, `${r.verdict.title} | ${r.verdict.evidence.join(' | ')}`).toBe('reachable');
   }, 120_000);

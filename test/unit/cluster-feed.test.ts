@@ -39,6 +39,20 @@ describe('ClusterState', () => {
   });
 });
 
+describe('ClusterState and rolling updates', () => {
+  it('a task change while its service has an update changes the service too: its progress is derived from the tasks', () => {
+    const s = new ClusterState();
+    s.load(empty(0));
+    const svc = { id: 's1', name: 'web', image: 'lab/web', mode: 'replicated' as const, replicas: 1, endpointMode: 'vip' as const, networkIds: [], ports: [], vips: [], swarmId: 'sw', update: { state: 'updating' as const, startedAt: '2026-01-01T10:00:00Z', updated: 0, total: 0, canRollback: true } };
+    s.apply({ seq: 1, upserts: { services: [svc] } });
+    expect(s.toModel().services[0].update).toMatchObject({ updated: 0, total: 1 });
+    s.apply({ seq: 2, upserts: { tasks: [{ ...task('new', 'running'), createdAt: '2026-01-01T10:00:05Z' }] } });
+    expect([...s.changed].sort()).toEqual(['services', 'tasks']);
+    expect(s.toModel().services[0].update).toMatchObject({ updated: 1, total: 1 });
+    expect(s.toModel().tasks[0].upToDate).toBe(true);
+  });
+});
+
 describe('ClusterFeed', () => {
   it('ends with the engine model after 200 changes in order', async () => {
     const e = engine();

@@ -30,6 +30,25 @@ export function diagnoseStaleDns(to: string, endpointMode: 'vip' | 'dnsrr', netw
   if (!perNode.size) return undefined;
   const nodes = [...perNode.keys()].sort();
   const all = [...new Set([...perNode.values()].flatMap((e) => [...e.ips]))].sort();
+  // In dnsrr mode B and tasks.B name the same tasks. An address that only B answers is a
+  // service-level record, not a task's: the VIP the service had before it was switched to dnsrr,
+  // which Docker 20.10 keeps in every node's DNS (seen on the lab: a forced update and even
+  // re-creating the service leave it there).
+  const taskAnswers = new Set(sources.flatMap((s) => s.dns.filter((x) => x.name === `tasks.${to}`).flatMap((x) => x.addresses)));
+  const oldVips = endpointMode === 'dnsrr' ? all.filter((ip) => !taskAnswers.has(ip)) : [];
+  if (oldVips.length && oldVips.length === all.length) {
+    return {
+      level: 'error',
+      code: 'stale-dns',
+      service: to,
+      title: `${nodes.join(', ')} still ${nodes.length === 1 ? 'resolves' : 'resolve'} ${to} to ${oldVips.join(', ')}, a virtual IP it no longer has (kept from before its switch to dnsrr)`,
+      evidence: [
+        ...nodes.map((n) => `on ${n} (from ${[...perNode.get(n)!.tasks].join(', ')}): ${to} → ${[...perNode.get(n)!.ips].sort().join(', ')}, while tasks.${to} does not list it: a service record, not a task's`),
+        `${to} runs in dnsrr mode; its tasks have ${truth.taskIps.length ? truth.taskIps.join(', ') : 'no addresses'}${network ? ` on ${network}` : ''}`,
+      ],
+      next: `Clients that resolve ${to} get a dead address in some answers and time out. Docker keeps a service's old VIP in the network's DNS after a switch from vip to dnsrr; docker service update --force ${to} and re-creating ${to} do not remove it. Use tasks.${to} in clients meanwhile; the record goes with the network's state on the nodes: re-create ${network ?? 'the overlay'} (or restart dockerd on ${nodes.join(', ')}), or switch ${to} back to vip mode (docker service update --endpoint-mode vip ${to}).`,
+    };
+  }
   return {
     level: 'error',
     code: 'stale-dns',
