@@ -3,7 +3,7 @@
 import type { Handlers } from '../../shared/contract';
 import { cidrsOverlap } from '../../shared/cidr';
 import { ApiError } from '../../shared/errors';
-import type { NetworkDetail } from '../../shared/model';
+import type { ClusterModel, NetworkDetail } from '../../shared/model';
 import type { ClusterReader } from '../cluster/cluster-reader';
 import type { HostService } from '../hosts/host-handlers';
 import { dockerCommand, type CliArg } from '../swarm/cli-equivalent';
@@ -23,10 +23,17 @@ export class NetworkService {
   readonly handlers: NetworkMethods = {
     'networks:create': async (input) => {
       // Checked against the cluster model already held: no remote call before the create.
-      const model = await this.cluster.model();
+      let model = await this.cluster.model();
       const swarmId = input.swarm ?? model.swarm?.id;
+      const named = (m: ClusterModel) => m.networks.find((n) => n.swarmId === swarmId && n.name === input.name);
+      // A network removed a moment ago may still be in the model held (its event not read yet):
+      // before refusing, the swarm's networks are read afresh.
+      if (named(model)) {
+        await this.cluster.confirmSwarms();
+        model = await this.cluster.model();
+      }
       const inSwarm = model.networks.filter((n) => n.swarmId === swarmId);
-      const sameName = inSwarm.find((n) => n.name === input.name);
+      const sameName = named(model);
       if (sameName) throw new ApiError('conflict', `a network named ${input.name} exists already`, { field: 'name', hint: 'Pick another name.' });
       if (input.subnet) {
         const clash = inSwarm.find((n) => n.subnets.some((s) => cidrsOverlap(s.subnet, input.subnet!)));
