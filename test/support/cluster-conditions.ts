@@ -5,20 +5,14 @@ import type { ClusterModel } from '../../electron/shared/model';
 import type { LabHostEnv } from '../lab/lab';
 import type { TestEngine } from './engine';
 import { sshRun } from './lab';
+import { waitFor } from './wait';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Waits until `condition` returns true; it returns a description of what it saw otherwise. */
+/**
+ * Waits until `condition` returns true; otherwise it returns a description of what it saw.
+ * The same wait as waitFor (one implementation of waiting), in the shape these conditions use.
+ */
 export async function waitUntil(what: string, condition: () => Promise<true | string>, timeoutMs = 90_000, everyMs = 500): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  for (;;) {
-    const seen = await condition().catch((err: unknown) => `error: ${String(err)}`);
-    if (seen === true) return;
-    last = seen;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last seen: ${last}`);
-    await sleep(everyMs);
-  }
+  await waitFor(what, condition, (seen) => seen === true, { timeoutMs, everyMs, show: (seen) => String(seen) });
 }
 
 export const runningTasks = (m: ClusterModel, service: string) => {
