@@ -5,12 +5,17 @@
 // connection per command) and in its best form (the same through an OpenSSH ControlMaster that
 // is already open). One warm-up and three runs per side, interleaved round by round; every
 // stack removed (and its networks freed) between runs; medians compared. All sides skip
-// registry lookups (--resolve-image never): the lab has no registry.
+// registry lookups (--resolve-image never): the lab has no registry. The floor is the same
+// deploy on the manager's own unix socket (no SSH): swarm's own time to converge, which no
+// client can beat; vs_floor = app ÷ floor says how close to it the app comes.
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { StackStatus } from '../electron/shared/stacks';
 import { up } from '../test/lab/lab';
+import { dockerSocket, labHost } from '../test/lab/config';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { labHosts, leaveSwarmEverywhere } from '../test/support/lab';
 import { benchEngine, formSwarm, type BenchCall } from './bench-engine';
 import { dockerCli, type DockerCli } from './docker-cli';
@@ -70,6 +75,15 @@ export async function benchStacks(): Promise<void> {
       },
       { name: 'plain CLI', what: `docker ${cliVersion} -H ssh:// stack deploy, a new SSH connection per command`, stack: 'bplain', run: cliDeploy(plain, 'bplain') },
       { name: 'best CLI', what: `the same through an OpenSSH ControlMaster already open (ControlPersist)`, stack: 'bbest', run: cliDeploy(best, 'bbest') },
+      {
+        name: 'floor',
+        what: "the same docker stack deploy on the manager's own unix socket, no SSH at all: swarm's own time to create and converge the stack",
+        stack: 'bfloor',
+        run: async () => {
+          await promisify(execFile)('docker', ['-H', `unix://${dockerSocket(labHost(1))}`, 'stack', 'deploy', '--resolve-image', 'never', '-c', file, 'bfloor'], { timeout: 120_000 });
+          await converged(call, 'bfloor');
+        },
+      },
     ];
     await formSwarm(call, ids, hosts);
     const runs = new Map(sides.map((s) => [s.name, [] as number[]]));
@@ -85,7 +99,7 @@ export async function benchStacks(): Promise<void> {
     for (const s of sides) console.log(`  ${s.name}: ${s.what}`);
     console.log(table(sides.map((s) => ({ way: s.name, 'median ms': round(med(s.name)), runs: runs.get(s.name)!.map((x) => round(x)).join(' / ') }))));
     const appMs = med('Archipelago');
-    console.log(JSON.stringify({ bench: 'stacks', services: SERVICES, app_ms: round(appMs), cli_ms: round(med('plain CLI')), best_cli_ms: round(med('best CLI')), vs_cli: times(med('plain CLI'), appMs, 2), vs_best_cli: times(med('best CLI'), appMs, 2) }));
+    console.log(JSON.stringify({ bench: 'stacks', services: SERVICES, app_ms: round(appMs), cli_ms: round(med('plain CLI')), best_cli_ms: round(med('best CLI')), vs_cli: times(med('plain CLI'), appMs, 2), vs_best_cli: times(med('best CLI'), appMs, 2), floor_ms: round(med('floor')), vs_floor: round(appMs / med('floor'), 2) }));
   } finally {
     engine.dispose();
     for (const c of clis) await c.close();
