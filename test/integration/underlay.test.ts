@@ -27,15 +27,19 @@ afterAll(async () => {
   if (lab) await leaveSwarmEverywhere(lab);
 });
 
+/** The grid as read while UDP `port` is dropped on `host` (the fault is lifted whatever happens). */
+async function underlayWithUdpDropped(host: string, port: number): Promise<UnderlayReport> {
+  await faultUdp(host, port);
+  try {
+    return await t.call('swarm:underlay', { hostIds: views.map((v) => v.id) });
+  } finally {
+    await clearFaults(host);
+  }
+}
+
 describe('underlay grid', () => {
   it('before the swarm: UDP 4789 dropped on h3 shows the four cells to and from h3 blocked, nothing else', async () => {
-    await faultUdp('h3', 4789);
-    let r: UnderlayReport;
-    try {
-      r = await t.call('swarm:underlay', { hostIds: views.map((v) => v.id) });
-    } finally {
-      await clearFaults('h3');
-    }
+    const r = await underlayWithUdpDropped('h3', 4789);
     expect(r.cells).toHaveLength(12);
     expect(r.hosts.map((h) => [h.name, h.inSwarm])).toEqual([['h1', false], ['h2', false], ['h3', false]]);
     expect(bad(r)).toEqual(['h1→h3:4789 blocked via probe', 'h2→h3:4789 blocked via probe', 'h3→h1:4789 blocked via probe', 'h3→h2:4789 blocked via probe']);
@@ -58,13 +62,7 @@ describe('underlay grid', () => {
       const g = r.cells.filter((c) => c.port === 7946);
       return g.every((c) => c.result === 'open') && r.cells.every((c) => c.via !== 'none') ? true : bad(r).join('; ');
     });
-    await faultUdp('h3', 4789);
-    let r: UnderlayReport;
-    try {
-      r = await t.call('swarm:underlay', { hostIds: views.map((v) => v.id) });
-    } finally {
-      await clearFaults('h3');
-    }
+    const r = await underlayWithUdpDropped('h3', 4789);
     expect(bad(r)).toEqual(['h1→h3:4789 blocked via overlay', 'h2→h3:4789 blocked via overlay', 'h3→h1:4789 blocked via overlay', 'h3→h2:4789 blocked via overlay']);
     const cleared = await t.call('swarm:underlay', { hostIds: views.map((v) => v.id) });
     expect(bad(cleared)).toEqual([]);
