@@ -18,6 +18,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { launchBrowser } from '../test/support/browser';
 import { apiCall, serve } from '../test/support/serve';
+import { ensureUiBuilt } from './ensure-built';
 import { startHollow, type Hollow } from './hollow/hollow-process';
 import { percentile } from './model-follower';
 import { median, round, table } from './stats';
@@ -155,6 +156,8 @@ async function browserFigures(size: { hosts: number; tasks: number }, hollow: Ho
 }
 
 export async function benchScale(): Promise<void> {
+  // The map's render is measured in the built UI: build it first when missing or stale.
+  ensureUiBuilt();
   const rows: Figures[] = [];
   for (const size of SIZES) {
     console.log(`— ${size.hosts} hollow hosts, ${size.tasks} tasks`);
