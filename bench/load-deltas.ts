@@ -13,6 +13,14 @@ export interface DeltaFigures {
   event_p50_ms: number;
   event_p95_ms: number;
   events_timed: number;
+  /** The same for each kind of change: a container started; a task's container killed. */
+  start_p95_ms: number;
+  kill_p95_ms: number;
+  /** For the kills: when the task's state showed it stopped, and when the manager's own API first did (the floor for the task's state). */
+  kill_task_p50_ms: number;
+  kill_task_p95_ms: number;
+  kill_manager_p50_ms: number;
+  kill_manager_p95_ms: number;
   bytes_per_task_change: number;
   full_model_bytes: number;
   cpu_ms_per_event: number;
@@ -73,22 +81,49 @@ async function quiet(follower: ModelFollower, quietMs: number): Promise<void> {
   }
 }
 
-export async function loadDeltaFigures(call: BenchCall, follower: ModelFollower, hostCount: number): Promise<DeltaFigures> {
+/** `engineCpuMs` reads the CPU time the engine's own process has used so far. */
+export async function loadDeltaFigures(call: BenchCall, engineCpuMs: () => Promise<number>, follower: ModelFollower, hostCount: number): Promise<DeltaFigures> {
   const docker = (i: number) => new Docker({ socketPath: dockerSocket(labHost(i + 1)) });
   const watch = await watchEvents(hostCount);
   const latencies: number[] = [];
-  // Each change waits until the UI-side model shows it; its latency runs from the event's timeNano.
-  const timeUntilShown = async (what: string, eventOf: () => SeenEvent | undefined, shown: () => boolean) => {
+  const byKind: Record<'start' | 'kill', number[]> = { start: [], kill: [] };
+  const taskStopped: number[] = [];
+  const managerKnew: number[] = [];
+  /** When (ms since the epoch) check() first holds, asked every 2 ms. */
+  const firstTime = async (what: string, check: () => boolean): Promise<number> => {
+    const deadline = Date.now() + 20_000;
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error(`${what}: not within 20 s`);
+      await sleep(2);
+    }
+    return Date.now();
+  };
+  // Each change waits until the UI-side model shows the object its event names; the latency
+  // runs from the event's own timeNano.
+  const timeUntilShown = async (kind: 'start' | 'kill', what: string, eventOf: () => SeenEvent | undefined, shown: () => boolean) => {
     await until(`${what}: its event`, () => Boolean(eventOf()), 20_000);
-    await until(`${what}: in the UI-side model`, shown, 20_000);
-    latencies.push(Date.now() - eventOf()!.timeNano / 1e6);
+    const ms = (await firstTime(`${what}: in the UI-side model`, shown)) - eventOf()!.timeNano / 1e6;
+    latencies.push(ms);
+    byKind[kind].push(ms);
+  };
+  const containerShown = (id: string, running: boolean) => () => [...follower.state.maps.containers.values()].some((x) => x.id === id && (x.state === 'running') === running);
+  // The manager's own view of a task, asked every 5 ms through its local socket: when it first
+  // shows the task stopped is as early as any client of the manager can (the floor).
+  const managerShowsStopped = async (taskId: string): Promise<number> => {
+    const manager = docker(0);
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      const t = (await manager.getTask(taskId).inspect()) as { Status?: { State?: string } };
+      if (t.Status?.State !== 'running') return Date.now();
+      await sleep(5);
+    }
+    throw new Error(`the manager still shows task ${taskId} running after 20 s`);
   };
   const created: { host: number; id: string }[] = [];
   try {
     await quiet(follower, 1_000);
     const events0 = watch.seen.length;
-    const spent0 = follower.spentMs;
-    const cpu0 = process.cpuUsage();
+    const cpu0 = await engineCpuMs();
     // 1. Plain containers started on each host in turn.
     for (let i = 0; i < 12; i++) {
       const host = i % hostCount;
@@ -96,7 +131,7 @@ export async function loadDeltaFigures(call: BenchCall, follower: ModelFollower,
       const c = await docker(host).createContainer({ Image: 'lab/bare', name });
       created.push({ host, id: c.id });
       await c.start();
-      await timeUntilShown(`container ${name}`, () => watch.seen.find((e) => e.id === c.id && e.action === 'start'), () => [...follower.state.maps.containers.values()].some((x) => x.id === c.id && x.state === 'running'));
+      await timeUntilShown('start', `container ${name}`, () => watch.seen.find((e) => e.id === c.id && e.action === 'start'), containerShown(c.id, true));
     }
     // 2. Task containers killed: the task fails (and the swarm starts another).
     const nodeHost = (m: ClusterModel, nodeId?: string) => Number((m.nodes.find((n) => n.id === nodeId)?.hostname ?? 'h1').slice(1)) - 1;
@@ -105,14 +140,25 @@ export async function loadDeltaFigures(call: BenchCall, follower: ModelFollower,
       const task = m.tasks.filter((k) => k.state === 'running' && k.containerId && nodeHost(m, k.nodeId) < hostCount)[i * 7];
       if (!task) break;
       const host = nodeHost(m, task.nodeId);
+      // The die event names the container: it is shown when the UI-side model has it stopped.
+      // The task's state is the manager's word, which comes later: timed apart, beside when the
+      // manager's own API first said so.
+      const managerAt = managerShowsStopped(task.id);
+      const taskAt = firstTime(`task ${task.id.slice(0, 12)} stopped in the UI-side model`, () => follower.state.maps.tasks.get(task.id)?.state !== 'running');
       await docker(host).getContainer(task.containerId!).kill().catch(() => {});
-      await timeUntilShown(`task ${task.id.slice(0, 12)} killed`, () => watch.seen.find((e) => e.id === task.containerId && e.action === 'die'), () => follower.state.maps.tasks.get(task.id)?.state !== 'running');
+      const die = () => watch.seen.find((e) => e.id === task.containerId && e.action === 'die');
+      await timeUntilShown('kill', `task ${task.id.slice(0, 12)}'s container killed`, die, containerShown(task.containerId!, false)).catch((err: Error) => {
+        const held = [...follower.state.maps.containers.values()].find((x) => x.id === task.containerId);
+        throw new Error(`${err.message}; the UI-side model holds its container ${held ? `as ${held.state}` : 'not at all'}, its task as ${follower.state.maps.tasks.get(task.id)?.state ?? 'absent'}`);
+      });
+      const dieAt = die()!.timeNano / 1e6;
+      taskStopped.push((await taskAt) - dieAt);
+      managerKnew.push((await managerAt) - dieAt);
     }
     await quiet(follower, 1_500);
-    const cpu = process.cpuUsage(cpu0);
     const events = watch.seen.length - events0;
-    // The engine's CPU: the process's, less the follower's JSON round trip and applying (the UI's share).
-    const cpuPerEvent = ((cpu.user + cpu.system) / 1000 - (follower.spentMs - spent0)) / Math.max(1, events);
+    // The engine's CPU, read in its own process (the follower's share, the UI's, is not in it).
+    const cpuPerEvent = ((await engineCpuMs()) - cpu0) / Math.max(1, events);
 
     // 3. Bytes per single-task change: one service scaled up by one replica, then down again.
     const bytes: number[] = [];
@@ -135,16 +181,20 @@ export async function loadDeltaFigures(call: BenchCall, follower: ModelFollower,
     const reads: number[] = [];
     for (let i = 0; i < 3; i++) {
       await quiet(follower, 500);
-      const c0 = process.cpuUsage();
-      const s0 = follower.spentMs;
+      const c0 = await engineCpuMs();
       await call('cluster:snapshot', {});
-      const c = process.cpuUsage(c0);
-      reads.push((c.user + c.system) / 1000 - (follower.spentMs - s0));
+      reads.push((await engineCpuMs()) - c0);
     }
     return {
       event_p50_ms: round(percentile(latencies, 50)),
       event_p95_ms: round(percentile(latencies, 95)),
       events_timed: latencies.length,
+      start_p95_ms: round(percentile(byKind.start, 95)),
+      kill_p95_ms: round(percentile(byKind.kill, 95)),
+      kill_task_p50_ms: round(percentile(taskStopped, 50)),
+      kill_task_p95_ms: round(percentile(taskStopped, 95)),
+      kill_manager_p50_ms: round(percentile(managerKnew, 50)),
+      kill_manager_p95_ms: round(percentile(managerKnew, 95)),
       bytes_per_task_change: round(median(bytes)),
       full_model_bytes: fullModelBytes,
       cpu_ms_per_event: round(cpuPerEvent, 2),

@@ -18,13 +18,29 @@ export interface ClusterMeta {
 export type ClusterUpserts = { [K in ClusterKind]?: ClusterItem<K>[] };
 export type ClusterRemoves = { [K in ClusterKind]?: string[] };
 
+/**
+ * A change to an object the client already holds, as the fields that changed: a task that moves
+ * from "starting" to "running" sends its state and timestamp, not the whole task again.
+ */
+export interface ClusterPatch<T = Record<string, unknown>> {
+  /** Its key (see itemKey). */
+  key: string;
+  /** Fields with their new values. */
+  set: Partial<T>;
+  /** Fields it no longer has. */
+  unset?: string[];
+}
+export type ClusterPatches = { [K in ClusterKind]?: ClusterPatch<ClusterItem<K>>[] };
+
 export interface ClusterDelta {
   /** One more than the previous event's: a client that sees a jump has missed one. */
   seq: number;
   /** The whole model instead of a change: sent to a new subscriber and after a gap. */
   model?: ClusterModel;
-  /** Objects added or changed, whole, per kind. */
+  /** Objects added (or changed, when whole is smaller than a patch), per kind. */
   upserts?: ClusterUpserts;
+  /** Objects the client holds that changed, as their changed fields, per kind. */
+  patches?: ClusterPatches;
   /** Keys (see itemKey) of objects gone, per kind. */
   removes?: ClusterRemoves;
   meta?: Partial<ClusterMeta>;
@@ -89,14 +105,18 @@ export class ClusterState {
     if (!this.loaded) return 'gap';
     if (delta.seq <= this.seq) return 'stale';
     if (delta.seq !== this.seq + 1) return 'gap';
+    // A patch to an object this copy lacks cannot be applied: only a whole model mends that.
+    if (CLUSTER_KINDS.some((kind) => delta.patches?.[kind]?.some((p) => !this.maps[kind].has(p.key)))) return 'gap';
     this.changed = new Set();
     for (const kind of CLUSTER_KINDS) {
       const map = this.maps[kind] as Map<string, ClusterItem<typeof kind>>;
       const gone = delta.removes?.[kind];
       const came = delta.upserts?.[kind] as ClusterItem<typeof kind>[] | undefined;
+      const patched = delta.patches?.[kind] as ClusterPatch<ClusterItem<typeof kind>>[] | undefined;
       if (gone?.length) for (const key of gone) map.delete(key);
       if (came?.length) for (const item of came) map.set(itemKey(kind, item), item);
-      if (gone?.length || came?.length) this.changed.add(kind);
+      if (patched?.length) for (const p of patched) map.set(p.key, patchedItem(map.get(p.key)!, p));
+      if (gone?.length || came?.length || patched?.length) this.changed.add(kind);
     }
     if (delta.meta) this.meta = { ...this.meta, ...delta.meta };
     // An update's progress is derived from its service's tasks (rollout.ts): when tasks change
@@ -121,6 +141,28 @@ export class ClusterState {
       seq: this.seq,
     };
   }
+}
+
+/** A new object (the held one is never changed in place: views compare by identity). */
+function patchedItem<T>(held: T, patch: ClusterPatch<T>): T {
+  const next = { ...held, ...patch.set } as Record<string, unknown>;
+  for (const field of patch.unset ?? []) delete next[field];
+  return next as T;
+}
+
+/**
+ * The patch that turns `before` into `after`, compared field by field (each field as JSON), or
+ * null when sending `after` whole is no bigger.
+ */
+export function patchBetween<T extends object>(key: string, before: T, after: T, afterJson: string): ClusterPatch<T> | null {
+  const was = before as Record<string, unknown>;
+  const now = after as Record<string, unknown>;
+  const set: Record<string, unknown> = {};
+  const unset: string[] = [];
+  for (const [field, value] of Object.entries(now)) if (JSON.stringify(value) !== JSON.stringify(was[field])) set[field] = value;
+  for (const field of Object.keys(was)) if (!(field in now)) unset.push(field);
+  const patch: ClusterPatch<T> = { key, set: set as Partial<T>, ...(unset.length ? { unset } : {}) };
+  return JSON.stringify(patch).length < afterJson.length ? patch : null;
 }
 
 /** A model with every list in key order, without its time and seq: two of these compare equal when the models say the same. */

@@ -104,6 +104,23 @@ describe('the live model', () => {
     expect(outcomes).toEqual([]);
   });
 
+  it('task containers killed are shown stopped at once, though dockerd announces a death before its list says so', async () => {
+    const m = follow().toModel();
+    const live = m.services.find((s) => s.name === 'live')!;
+    const running = m.tasks.filter((k) => k.serviceId === live.id && k.state === 'running' && k.containerId);
+    const hostIndex = (nodeId?: string) => lab.findIndex((h) => h.name === m.nodes.find((n) => n.id === nodeId)?.hostname);
+    expect(running.length).toBe(6);
+    await Promise.all(running.map((k) => local(hostIndex(k.nodeId)).getContainer(k.containerId!).kill()));
+    // Well within the 20–40 s periodic re-read: only the event's own reads can have shown it.
+    const shown = await until(
+      'the six killed containers stopped in the model',
+      (x) => running.every((k) => x.containers.some((c) => c.id === k.containerId && c.state !== 'running')),
+      5_000,
+      (x) => x.containers.filter((c) => running.some((k) => k.containerId === c.id)).map((c) => c.state),
+    );
+    expect(shown.containers.filter((c) => running.some((k) => k.containerId === c.id) && c.state === 'exited').length).toBe(6);
+  });
+
   it('a gap in seq makes the client fetch the whole model, and it ends equal to the engine’s', async () => {
     let dropped = 0;
     const feed = new ClusterFeed({ fetchModel: () => t.call('cluster:model', {}), later: (fn) => fn(), changed: () => {} });

@@ -37,6 +37,18 @@ describe('ClusterState', () => {
     expect(s.maps.tasks.size).toBe(0);
     expect([...s.changed]).toEqual(['tasks']);
   });
+
+  it('applies a patch as a new object, and calls a patch to an object it lacks a gap without applying any of the delta', () => {
+    const s = new ClusterState();
+    s.load({ ...empty(0), tasks: [{ ...task('a', 'starting'), message: 'starting' }] });
+    const held = s.maps.tasks.get('a')!;
+    expect(s.apply({ seq: 1, patches: { tasks: [{ key: 'a', set: { state: 'running' }, unset: ['message'] }] } })).toBe('applied');
+    expect(s.maps.tasks.get('a')).toEqual(task('a', 'running'));
+    expect(held.state).toBe('starting');
+    expect(s.apply({ seq: 2, upserts: { tasks: [task('b', 'new')] }, patches: { tasks: [{ key: 'zz', set: { state: 'running' } }] } })).toBe('gap');
+    expect(s.maps.tasks.has('b')).toBe(false);
+    expect(s.seq).toBe(1);
+  });
 });
 
 describe('ClusterState and rolling updates', () => {

@@ -4,7 +4,7 @@
 // is in, which host each node runs on, stale nodes, the managers); drain() hands over what
 // changed as one delta. The model itself is built only when asked, and kept until a change.
 import { deriveRollout } from '../../shared/rollout';
-import type { ClusterDelta, ClusterKind, ClusterMeta, ClusterRemoves, ClusterUpserts } from '../../shared/cluster-delta';
+import type { ClusterDelta, ClusterKind, ClusterMeta, ClusterPatches, ClusterRemoves, ClusterUpserts } from '../../shared/cluster-delta';
 import type { ClusterHostView, ClusterModel, ContainerView, HostStatus, NetworkView, ServiceView, SwarmNodeView, SwarmView, TaskView } from '../../shared/model';
 import type { Node, SystemInfo } from '../docker/engine-api';
 import { hostView } from './adapters/host-adapter';
@@ -217,6 +217,7 @@ export class ClusterCache {
   /** What changed since the last delta, as the next one (seq taken), or null when nothing did. */
   drain(): ClusterDelta | null {
     const upserts: ClusterUpserts = {};
+    const patches: ClusterPatches = {};
     const removes: ClusterRemoves = {};
     let changed = Object.keys(this.metaChanged).length > 0;
     for (const kind of Object.keys(this.stores) as ClusterKind[]) {
@@ -224,6 +225,7 @@ export class ClusterCache {
       if (!d) continue;
       changed = true;
       if (d.upserts.length) (upserts as Record<ClusterKind, unknown[]>)[kind] = d.upserts;
+      if (d.patches.length) (patches as Record<ClusterKind, unknown[]>)[kind] = d.patches;
       if (d.removes.length) removes[kind] = d.removes;
     }
     if (!changed) return null;
@@ -232,7 +234,7 @@ export class ClusterCache {
     this.meta = { ...this.meta, updatedAt: new Date().toISOString() };
     const meta = { ...this.metaChanged, updatedAt: this.meta.updatedAt };
     this.metaChanged = {};
-    return { seq: this.seq, ...(Object.keys(upserts).length ? { upserts } : {}), ...(Object.keys(removes).length ? { removes } : {}), meta };
+    return { seq: this.seq, ...(Object.keys(upserts).length ? { upserts } : {}), ...(Object.keys(patches).length ? { patches } : {}), ...(Object.keys(removes).length ? { removes } : {}), meta };
   }
 
   /** The whole model as of the last delta drained. */

@@ -9,7 +9,8 @@ import { networkView } from './adapters/network-adapter';
 import { serviceView } from './adapters/service-adapter';
 import { taskView } from './adapters/task-adapter';
 
-const containerKey = (hostId: string, id: string) => `${hostId}/${id}`;
+/** How the containers store keys a container (ids are per engine). */
+export const containerKey = (hostId: string, id: string) => `${hostId}/${id}`;
 
 /**
  * A host that just left one swarm and made another can still list the old swarm's overlays
@@ -36,13 +37,19 @@ export async function readHostInfo(cache: ClusterCache, session: HostSession): P
   cache.putInfo(session.host.id, await session.run((d) => engineApi.info(d)), readAt);
 }
 
-/** One container of a host (gone when the engine no longer lists it). */
-export async function readContainer(cache: ClusterCache, session: HostSession, id: string): Promise<void> {
+/**
+ * One container of a host (gone when the engine no longer lists it). With `agrees`, a listing
+ * that contradicts what the container's latest event said is not written (dockerd's list can
+ * trail its events; see impliedContainerState): returns whether it was written.
+ */
+export async function readContainer(cache: ClusterCache, session: HostSession, id: string, agrees?: (state: string | undefined) => boolean): Promise<boolean> {
   const hostId = session.host.id;
   const readAt = performance.now();
   const found = (await session.run((d) => engineApi.containers(d, { id: [id] }))).find((c) => c.Id === id);
+  if (agrees && !agrees(found ? (found.State ?? 'unknown') : undefined)) return false;
   if (found) cache.stores.containers.put(containerKey(hostId, id), () => containerView(found, hostId), readAt);
   else cache.stores.containers.remove(containerKey(hostId, id), readAt);
+  return true;
 }
 
 /** Everything of one swarm, through one of its managers. Throws when that manager cannot answer. */

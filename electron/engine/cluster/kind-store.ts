@@ -5,9 +5,13 @@
 // removed by that list, and an object removed by an event is not brought back by a list that
 // started before the removal. Swarm objects also carry the engine's version, which only grows.
 
+import { patchBetween, type ClusterPatch } from '../../shared/cluster-delta';
+
 interface Entry<T> {
   value: T;
   json: string;
+  /** The value as the last delta (or whole model) sent it: a change is sent as a patch from it. */
+  sent?: T;
   readAt: number;
   version?: number;
 }
@@ -75,7 +79,7 @@ export class KindStore<T> {
       return false;
     }
     if (held) this.unindex(key, held.value);
-    this.entries.set(key, { value, json, readAt, version });
+    this.entries.set(key, { value, json, readAt, version, sent: held?.sent });
     this.index(key, value);
     this.removedAt.delete(key);
     this.removed.delete(key);
@@ -140,14 +144,25 @@ export class KindStore<T> {
     return changed;
   }
 
-  /** What changed since the last call: the objects to send whole, and the keys gone. */
-  drain(): { upserts: T[]; removes: string[] } | null {
+  /**
+   * What changed since the last call: objects new to the client whole, changed ones as patches
+   * from what was last sent (whole when that is smaller), and the keys gone.
+   */
+  drain(): { upserts: T[]; patches: ClusterPatch<T>[]; removes: string[] } | null {
     if (!this.upserted.size && !this.removed.size) return null;
-    const upserts = [...this.upserted].map((k) => this.entries.get(k)!.value);
+    const upserts: T[] = [];
+    const patches: ClusterPatch<T>[] = [];
+    for (const key of this.upserted) {
+      const e = this.entries.get(key)!;
+      const patch = e.sent === undefined ? null : patchBetween(key, e.sent as T & object, e.value as T & object, e.json);
+      if (patch) patches.push(patch);
+      else upserts.push(e.value);
+      e.sent = e.value;
+    }
     const removes = [...this.removed];
     this.upserted.clear();
     this.removed.clear();
-    return { upserts, removes };
+    return { upserts, patches, removes };
   }
 
   private pruneTombstones(): void {

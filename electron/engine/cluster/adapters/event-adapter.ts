@@ -54,3 +54,15 @@ export function impliedTaskState(action: string): 'running' | 'stopped' | undefi
   if (action === 'die' || action === 'destroy' || action === 'stop' || action === 'kill' || action === 'oom') return 'stopped';
   return undefined;
 }
+
+/**
+ * What a container event says the container's own state now is. dockerd sends `die` before its
+ * container list shows the stop (see ClusterWatcher.containerEvent). A `kill` is only a signal
+ * sent: it implies nothing.
+ */
+export function impliedContainerState(action: string): 'running' | 'stopped' | 'gone' | undefined {
+  if (action === 'start' || action === 'restart' || action === 'unpause') return 'running';
+  if (action === 'die' || action === 'stop' || action === 'oom') return 'stopped';
+  if (action === 'destroy') return 'gone';
+  return undefined;
+}
