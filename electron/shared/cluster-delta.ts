@@ -159,8 +159,9 @@ export function patchBetween<T extends object>(key: string, before: T, after: T,
   const now = after as Record<string, unknown>;
   const set: Record<string, unknown> = {};
   const unset: string[] = [];
-  for (const [field, value] of Object.entries(now)) if (JSON.stringify(value) !== JSON.stringify(was[field])) set[field] = value;
-  for (const field of Object.keys(was)) if (!(field in now)) unset.push(field);
+  // A field set to undefined is absent (JSON drops it): it must be unset, never "set".
+  for (const [field, value] of Object.entries(now)) if (value !== undefined && JSON.stringify(value) !== JSON.stringify(was[field])) set[field] = value;
+  for (const [field, value] of Object.entries(was)) if (value !== undefined && now[field] === undefined) unset.push(field);
   const patch: ClusterPatch<T> = { key, set: set as Partial<T>, ...(unset.length ? { unset } : {}) };
   return JSON.stringify(patch).length < afterJson.length ? patch : null;
 }
