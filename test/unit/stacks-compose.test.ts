@@ -10,6 +10,7 @@ import { goDuration } from '../../electron/engine/stacks/compose-export';
 import { canonicalServiceSpec, serviceSpecChanges } from '../../electron/engine/stacks/spec-compare';
 import { nextVersionName } from '../../electron/engine/swarm-objects/swarm-object-service';
 import { StackService } from '../../electron/engine/stacks/stack-service';
+import type { ServiceSpec } from '../../electron/engine/docker/engine-api';
 import { createDispatch } from '../../electron/shared/dispatch';
 import type { Handlers } from '../../electron/shared/contract';
 import type { HostService } from '../../electron/engine/hosts/host-handlers';
@@ -121,7 +122,7 @@ describe('the CLI rules, piece by piece', () => {
     const spec = c.converted!.services[0].spec;
     expect(spec.EndpointSpec.Ports).toEqual([{ Protocol: 'tcp', TargetPort: 22, PublishedPort: 22, PublishMode: 'ingress' }]);
     expect(spec.TaskTemplate.ContainerSpec.TTY).toBe(true);
-    expect(spec.TaskTemplate.ContainerSpec.Secrets[0].File.Mode).toBe(0o440);
+    expect(spec.TaskTemplate.ContainerSpec.Secrets?.[0].File?.Mode).toBe(0o440);
   });
 
   it('names, labels, the default network and aliases', () => {
@@ -171,7 +172,7 @@ describe('the CLI rules, piece by piece', () => {
 });
 
 describe('deciding what a re-deploy changes', () => {
-  const current = {
+  const current: ServiceSpec = {
     Name: 'app_web',
     Labels: { 'com.docker.stack.namespace': 'app', 'com.docker.stack.image': 'lab/web' },
     TaskTemplate: {

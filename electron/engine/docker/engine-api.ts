@@ -4,12 +4,27 @@
 // travels like every other call (SSH channel or local socket) and fails with the same errors.
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
-import type { ContainerSummary, EventMessage, Network, Node, Service as ApiService, ServiceSpec, Swarm, SystemInfo, Task } from 'docker-types/generated/1.41';
+import type { Config, ContainerSummary, EventMessage, HealthConfig, Network, Node, Secret, Service as ApiService, ServiceSpec as ApiServiceSpec, Swarm, SystemInfo, Task, TaskSpec as ApiTaskSpec } from 'docker-types/generated/1.41';
 
-export type { ContainerSummary, EventMessage, Network, Node, Swarm, SystemInfo };
+export type { Config, ContainerSummary, EventMessage, Network, Node, Secret, Swarm, SystemInfo };
+
+type ApiContainerSpec = NonNullable<ApiTaskSpec['ContainerSpec']>;
+type ApiPrivileges = NonNullable<ApiContainerSpec['Privileges']>;
+
+/**
+ * A container spec as the engine has it: its health check is `Healthcheck` (the OpenAPI
+ * document spells it HealthCheck), the privileges it has no value for are null (the CLI sends
+ * them so too), and newer engines add NoNewPrivileges.
+ */
+export type ContainerSpec = Omit<ApiContainerSpec, 'HealthCheck' | 'Privileges'> & {
+  Healthcheck?: HealthConfig;
+  Privileges?: { CredentialSpec?: ApiPrivileges['CredentialSpec'] | null; SELinuxContext?: ApiPrivileges['SELinuxContext'] | null; NoNewPrivileges?: boolean };
+};
+export type TaskSpec = Omit<ApiTaskSpec, 'ContainerSpec'> & { ContainerSpec?: ContainerSpec };
+export type ServiceSpec = Omit<ApiServiceSpec, 'TaskTemplate'> & { TaskTemplate?: TaskSpec };
 
 /** A service as the engine returns it: with the spec before its last update, which the OpenAPI document of 1.41 leaves out. */
-export type Service = ApiService & { PreviousSpec?: ServiceSpec };
+export type Service = Omit<ApiService, 'Spec'> & { Spec?: ServiceSpec; PreviousSpec?: ServiceSpec };
 
 /** A task as the engine returns it: with its network attachments, which the OpenAPI document leaves out. */
 export type EngineTask = Task & { NetworksAttachments?: { Network?: { ID?: string }; Addresses?: string[] }[] };
@@ -38,6 +53,8 @@ export const engineApi = {
   network: (d: Docker, id: string, verbose = false) => get<Network & NetworkVerbose>(d, `/networks/${encodeURIComponent(id)}`, verbose ? { verbose: true } : {}),
   containers: (d: Docker, filters?: Filters) => get<ContainerSummary[]>(d, '/containers/json', { all: true, ...withFilters(filters) }),
   service: (d: Docker, id: string) => get<Service>(d, `/services/${encodeURIComponent(id)}`),
+  secrets: (d: Docker, filters?: Filters) => get<Secret[]>(d, '/secrets', withFilters(filters)),
+  configs: (d: Docker, filters?: Filters) => get<Config[]>(d, '/configs', withFilters(filters)),
   node: (d: Docker, id: string) => get<Node>(d, `/nodes/${encodeURIComponent(id)}`),
   /** The engine's event stream (newline-separated JSON), limited to the given filters. */
   events: (d: Docker, filters: Filters) =>

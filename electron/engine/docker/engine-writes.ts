@@ -3,9 +3,20 @@
 // made by someone else in between is refused instead of overwritten.
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
-import type { Network, NodeSpec, ServiceSpec, SwarmSpec } from 'docker-types/generated/1.41';
+import type { ConfigSpec, Network, NodeSpec, SecretSpec, SwarmSpec } from 'docker-types/generated/1.41';
+import type { ServiceSpec as EngineServiceSpec } from './engine-api';
 
-export type { NodeSpec, ServiceSpec };
+export type { ConfigSpec, NodeSpec, SecretSpec };
+
+/**
+ * A body as the Engine API takes it: where the API's document lists the values a string field
+ * may have, the daemon takes any string and checks it itself. So a value from a compose file is
+ * sent as written, as the CLI sends it, and an unknown one is refused by the daemon.
+ */
+export type Loose<T> = unknown extends T ? T : T extends string ? string : T extends (infer U)[] ? Loose<U>[] : T extends object ? { [K in keyof T]: Loose<T[K]> } : T;
+
+/** What services:create and services:update send (a spec as read fits too). */
+export type ServiceSpec = Loose<EngineServiceSpec>;
 
 /** What networks:create sends: a network's own fields, less those the engine sets. */
 export type NetworkCreateRequest = Omit<Network, 'Id' | 'Created' | 'Scope' | 'Containers'> & { CheckDuplicate?: boolean };
@@ -35,6 +46,15 @@ export const engineWrites = {
 
   networkCreate: (d: Docker, body: NetworkCreateRequest) => call<{ Id?: string; Warning?: string }>(d, 'POST', '/networks/create', {}, body),
   networkRemove: (d: Docker, id: string) => call<void>(d, 'DELETE', at('networks', id)),
+
+  secretCreate: (d: Docker, spec: SecretSpec) => call<{ ID?: string }>(d, 'POST', '/secrets/create', {}, spec),
+  /** The engine takes new labels only: other changes are refused. */
+  secretUpdate: (d: Docker, id: string, version: number, spec: SecretSpec) => call<void>(d, 'POST', `${at('secrets', id)}/update`, { version }, spec),
+  secretRemove: (d: Docker, id: string) => call<void>(d, 'DELETE', at('secrets', id)),
+  configCreate: (d: Docker, spec: ConfigSpec) => call<{ ID?: string }>(d, 'POST', '/configs/create', {}, spec),
+  /** The engine takes new labels only: other changes are refused. */
+  configUpdate: (d: Docker, id: string, version: number, spec: ConfigSpec) => call<void>(d, 'POST', `${at('configs', id)}/update`, { version }, spec),
+  configRemove: (d: Docker, id: string) => call<void>(d, 'DELETE', at('configs', id)),
 
   nodeUpdate: (d: Docker, id: string, version: number, spec: NodeSpec) => call<void>(d, 'POST', `${at('nodes', id)}/update`, { version }, spec),
   nodeRemove: (d: Docker, id: string, force: boolean) => call<void>(d, 'DELETE', at('nodes', id), { force }),

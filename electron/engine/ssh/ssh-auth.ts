@@ -123,7 +123,8 @@ export function authHandler(plan: AuthPlan, username: string): AuthHandlerMiddle
   return (methodsLeft: AuthenticationType[] | null, _partial: boolean | null, callback: NextAuthHandler) => {
     while (next < plan.attempts.length && !offered(plan.attempts[next], methodsLeft)) next++;
     // false ends the login: ssh2 then fails with "All configured authentication methods failed".
-    if (next >= plan.attempts.length) return callback(false as unknown as AuthenticationType);
+    // ssh2 takes false here; its typings (NextAuthHandler) leave it out.
+    if (next >= plan.attempts.length) return (callback as (method: AuthenticationType | AnyAuthMethod | false) => void)(false);
     callback(wire(plan.attempts[next++]));
   };
 }

@@ -6,6 +6,8 @@
 // what the CLI sends to the Engine API, field for field, so the daemon stores the same specs.
 import path from 'node:path';
 import type { ComposeProblem, ComposeWarning } from '../../shared/stacks';
+import type { NetworkCreateRequest, SecretSpec, ServiceSpec } from '../docker/engine-writes';
+import { asList, asMap, asString, type ComposeMap } from './compose-data';
 import type { ComposeDocument, ComposePath } from './compose-document';
 import { parseEnvFile } from './compose-env';
 import { commandList, mappingOf, parseBytes, parseCpus, parseDuration, parsePortShort, parseVolumeShort, stringList, ValueError, type PortConfig } from './compose-values';
@@ -13,7 +15,18 @@ import { commandList, mappingOf, parseBytes, parseCpus, parseDuration, parsePort
 export const STACK_LABEL = 'com.docker.stack.namespace';
 export const IMAGE_LABEL = 'com.docker.stack.image';
 
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type TaskSpec = NonNullable<ServiceSpec['TaskTemplate']>;
+type ContainerSpec = NonNullable<TaskSpec['ContainerSpec']>;
+type Mount = NonNullable<ContainerSpec['Mounts']>[number];
+type HealthConfig = NonNullable<ContainerSpec['Healthcheck']>;
+type CredentialSpec = NonNullable<ContainerSpec['Privileges']>['CredentialSpec'];
+
+/** A ServiceSpec as the conversion builds it: its labels, task template, container spec and endpoint spec are always there. */
+export type StackServiceSpec = ServiceSpec & {
+  Labels: Record<string, string>;
+  TaskTemplate: TaskSpec & { ContainerSpec: ContainerSpec };
+  EndpointSpec: NonNullable<ServiceSpec['EndpointSpec']>;
+};
 
 export interface ConvertedService {
   /** The name in the file. */
@@ -21,21 +34,21 @@ export interface ConvertedService {
   /** `<stack>_<key>`. */
   name: string;
   /** ServiceSpec as the CLI sends it; secret and config references still lack their ids. */
-  spec: Any;
+  spec: StackServiceSpec;
 }
 export interface ConvertedNetwork {
   key: string;
   name: string;
   external: boolean;
   /** NetworkCreate body (without Name) for stack networks. */
-  create?: Any;
+  create?: Omit<NetworkCreateRequest, 'Name'>;
 }
 export interface ConvertedObject {
   key: string;
   name: string;
   external: boolean;
-  /** SecretSpec / ConfigSpec (Data base64) for objects the stack creates. */
-  spec?: Any;
+  /** SecretSpec / ConfigSpec (Data base64) for objects the stack creates (a config's has no Driver). */
+  spec?: SecretSpec;
 }
 export interface ConvertedStack {
   services: ConvertedService[];
@@ -131,26 +144,27 @@ export function convertStack(input: ConvertInput): ConvertedStack {
     return text;
   };
 
-  const services = (data.services ?? {}) as Record<string, Any>;
-  const networkDefs = (data.networks ?? {}) as Record<string, Any | null>;
-  const volumeDefs = (data.volumes ?? {}) as Record<string, Any | null>;
-  const secretDefs = (data.secrets ?? {}) as Record<string, Any | null>;
-  const configDefs = (data.configs ?? {}) as Record<string, Any | null>;
+  const services = asMap(data.services);
+  const networkDefs = asMap(data.networks);
+  const volumeDefs = asMap(data.volumes);
+  const secretDefs = asMap(data.secrets);
+  const configDefs = asMap(data.configs);
 
   // ---- top-level objects -----------------------------------------------------------------
-  const externalName = (key: string, def: Any | null, kind: string): { external: boolean; name?: string } => {
-    const ext = def?.external;
-    if (!ext) return { external: false, name: def?.name };
+  const externalName = (key: string, def: ComposeMap, kind: string): { external: boolean; name?: string } => {
+    const ext = def.external;
+    if (!ext) return { external: false, name: asString(def.name) };
     if (typeof ext === 'object') {
-      if (ext.name && def?.name) problems.push(doc.problem([kind, key], `${kind.slice(0, -1)}.external.name and ${kind.slice(0, -1)}.name conflict; only use name`));
-      return { external: true, name: ext.name ?? def?.name ?? key };
+      const extName = asString(asMap(ext).name);
+      if (extName && def.name) problems.push(doc.problem([kind, key], `${kind.slice(0, -1)}.external.name and ${kind.slice(0, -1)}.name conflict; only use name`));
+      return { external: true, name: extName ?? asString(def.name) ?? key };
     }
-    return { external: true, name: def?.name ?? key };
+    return { external: true, name: asString(def.name) ?? key };
   };
 
   const usedNetworks = new Set<string>();
   for (const [key, svc] of Object.entries(services)) {
-    const nets = svc?.networks;
+    const nets = asMap(svc).networks;
     const names = Array.isArray(nets) ? nets.map(String) : nets && typeof nets === 'object' ? Object.keys(nets) : [];
     if (names.length === 0) usedNetworks.add('default');
     for (const n of names) {
@@ -160,49 +174,52 @@ export function convertStack(input: ConvertInput): ConvertedStack {
   }
   const networks: ConvertedNetwork[] = [];
   for (const key of [...usedNetworks].sort()) {
-    const def = networkDefs[key] ?? null;
+    const def = asMap(networkDefs[key]);
     const ext = externalName(key, def, 'networks');
     if (ext.external) {
       networks.push({ key, name: ext.name!, external: true });
       continue;
     }
-    const create: Any = { Labels: withStackLabel(stack, mapOrUndefined(def?.labels, '=')), Driver: def?.driver || 'overlay' };
-    if (def?.driver_opts) create.Options = stringMap(def.driver_opts);
-    if (def?.internal) create.Internal = true;
-    if (def?.attachable) create.Attachable = true;
-    const ipam = def?.ipam as Any | undefined;
-    if (ipam && (ipam.driver || ipam.config?.length)) {
-      create.IPAM = { ...(ipam.driver ? { Driver: ipam.driver } : {}), ...(ipam.config?.length ? { Config: (ipam.config as Any[]).map((c) => ({ Subnet: c.subnet ?? '' })) } : {}) };
+    const create: Omit<NetworkCreateRequest, 'Name'> = { Labels: withStackLabel(stack, mapOrUndefined(def.labels, '=')), Driver: asString(def.driver) || 'overlay' };
+    if (def.driver_opts) create.Options = stringMap(def.driver_opts);
+    if (def.internal) create.Internal = true;
+    if (def.attachable) create.Attachable = true;
+    const ipam = asMap(def.ipam);
+    const ipamConfig = asList(ipam.config);
+    if (ipam.driver || ipamConfig?.length) {
+      create.IPAM = { ...(ipam.driver ? { Driver: asString(ipam.driver) } : {}), ...(ipamConfig?.length ? { Config: ipamConfig.map((c) => ({ Subnet: asString(asMap(c).subnet) ?? '' })) } : {}) };
     }
-    for (const k of Object.keys(def ?? {})) {
+    for (const k of Object.keys(def)) {
       if (!['name', 'driver', 'driver_opts', 'internal', 'attachable', 'ipam', 'labels', 'external'].includes(k) && !k.startsWith('x-')) warnings.push({ key: `networks.${key}.${k}`, message: `networks.${key}.${k} is not used by docker stack deploy` });
     }
     networks.push({ key, name: ext.name || scope(stack, key), external: false, create });
   }
 
-  const volumes = Object.entries(volumeDefs).map(([key, def]) => {
+  const volumes = Object.entries(volumeDefs).map(([key, value]) => {
+    const def = asMap(value);
     const ext = externalName(key, def, 'volumes');
-    if (ext.external && (def?.driver || def?.driver_opts || def?.labels)) problems.push(doc.problem(['volumes', key], 'an external volume cannot also set driver, driver_opts or labels'));
+    if (ext.external && (def.driver || def.driver_opts || def.labels)) problems.push(doc.problem(['volumes', key], 'an external volume cannot also set driver, driver_opts or labels'));
     return { key, name: ext.name || scope(stack, key), external: ext.external };
   });
 
-  const fileObjects = (kind: 'secrets' | 'configs', defs: Record<string, Any | null>): ConvertedObject[] =>
-    Object.entries(defs).map(([key, def]) => {
+  const fileObjects = (kind: 'secrets' | 'configs', defs: ComposeMap): ConvertedObject[] =>
+    Object.entries(defs).map(([key, value]) => {
+      const def = asMap(value);
       const ext = externalName(key, def, kind);
       const name = ext.name || scope(stack, key);
       if (ext.external) return { key, name, external: true };
-      const spec: Any = { Name: name, Labels: withStackLabel(stack, mapOrUndefined(def?.labels, '=')) };
-      if (kind === 'secrets' && def?.driver) {
+      const spec: SecretSpec = { Name: name, Labels: withStackLabel(stack, mapOrUndefined(def.labels, '=')) };
+      if (kind === 'secrets' && def.driver) {
         if (def.file) problems.push(doc.problem([kind, key], 'driver and file conflict; only use driver'));
         spec.Data = '';
-        spec.Driver = { Name: def.driver, ...(def.driver_opts ? { Options: stringMap(def.driver_opts) } : {}) };
-      } else if (typeof def?.file === 'string') {
+        spec.Driver = { Name: String(def.driver), ...(def.driver_opts ? { Options: stringMap(def.driver_opts) } : {}) };
+      } else if (typeof def.file === 'string') {
         const text = fileText([kind, key, 'file'], def.file, `${kind.slice(0, -1)} file`);
         spec.Data = Buffer.from(text ?? '', 'utf8').toString('base64');
       } else {
         problems.push(doc.problem([kind, key], `needs file: (its content), or external: true`, { hint: 'docker stack deploy creates secrets and configs from files only.' }));
       }
-      if (def?.template_driver) spec.Templating = { Name: def.template_driver };
+      if (def.template_driver) spec.Templating = { Name: String(def.template_driver) };
       return { key, name, external: false, spec };
     });
   const secrets = fileObjects('secrets', secretDefs);
@@ -212,21 +229,21 @@ export function convertStack(input: ConvertInput): ConvertedStack {
   const out: ConvertedService[] = [];
   for (const [key, svc] of Object.entries(services)) {
     const where = (...p: ComposePath): ComposePath => ['services', key, ...p];
-    const s = svc ?? {};
+    const s = asMap(svc);
     for (const k of Object.keys(s)) {
       if (k in FORBIDDEN) problems.push(doc.problem(where(k), `is not allowed in a stack file: ${FORBIDDEN[k]}`, { key: true }));
       else if (k in IGNORED) warnings.push({ service: key, key: k, message: `${key}: ${k} is ignored by docker stack deploy (${IGNORED[k]})` });
       else if (!HANDLED.has(k) && !k.startsWith('x-')) warnings.push({ service: key, key: k, message: `${key}: ${k} is not used by docker stack deploy` });
     }
-    const deploy = (s.deploy ?? {}) as Any;
+    const deploy = asMap(s.deploy);
     // Counts the CLI reads as unsigned integers: a negative or fractional one is refused here.
     const counts: [ComposePath, unknown][] = [
       [['deploy', 'replicas'], deploy.replicas],
-      [['deploy', 'update_config', 'parallelism'], deploy.update_config?.parallelism],
-      [['deploy', 'rollback_config', 'parallelism'], deploy.rollback_config?.parallelism],
-      [['deploy', 'restart_policy', 'max_attempts'], deploy.restart_policy?.max_attempts],
-      [['deploy', 'placement', 'max_replicas_per_node'], deploy.placement?.max_replicas_per_node],
-      [['healthcheck', 'retries'], s.healthcheck?.retries],
+      [['deploy', 'update_config', 'parallelism'], asMap(deploy.update_config).parallelism],
+      [['deploy', 'rollback_config', 'parallelism'], asMap(deploy.rollback_config).parallelism],
+      [['deploy', 'restart_policy', 'max_attempts'], asMap(deploy.restart_policy).max_attempts],
+      [['deploy', 'placement', 'max_replicas_per_node'], asMap(deploy.placement).max_replicas_per_node],
+      [['healthcheck', 'retries'], asMap(s.healthcheck).retries],
     ];
     for (const [p, v] of counts) if (v !== undefined && v !== null && !(Number.isInteger(v) && (v as number) >= 0)) problems.push(doc.problem(where(...p), `must be a whole number, 0 or more (got ${JSON.stringify(v)})`));
     for (const k of Object.keys(deploy)) if (!DEPLOY_HANDLED.has(k) && !k.startsWith('x-')) warnings.push({ service: key, key: `deploy.${k}`, message: `${key}: deploy.${k} is not used by docker stack deploy` });
@@ -235,7 +252,7 @@ export function convertStack(input: ConvertInput): ConvertedStack {
       continue;
     }
 
-    const container: Any = { Image: taggedImage(s.image) };
+    const container: ContainerSpec = { Image: taggedImage(s.image) };
     const entry = at(where('entrypoint'), () => commandList(s.entrypoint));
     if (entry) container.Command = entry;
     const args = at(where('command'), () => commandList(s.command));
@@ -253,7 +270,7 @@ export function convertStack(input: ConvertInput): ConvertedStack {
     container.Labels = withStackLabel(stack, mapOrUndefined(s.labels, '='));
     if (s.working_dir) container.Dir = String(s.working_dir);
     if (s.user !== undefined && s.user !== null) container.User = String(s.user);
-    const mounts = (s.volumes as unknown[] | undefined)?.map((v, i) => at(where('volumes', i), () => mount(v, stack, volumes, volumeDefs))).filter(Boolean);
+    const mounts = (s.volumes as unknown[] | undefined)?.map((v, i) => at(where('volumes', i), () => mount(v, stack, volumes, volumeDefs))).filter((m): m is Mount => Boolean(m));
     if (mounts?.length) container.Mounts = mounts;
     if (s.stop_grace_period !== undefined) {
       const d = at(where('stop_grace_period'), () => parseDuration(s.stop_grace_period));
@@ -277,16 +294,19 @@ export function convertStack(input: ConvertInput): ConvertedStack {
     const ulimits = at(where('ulimits'), () => convertUlimits(s.ulimits));
     if (ulimits?.length) container.Ulimits = ulimits;
 
-    const task: Any = { ContainerSpec: container };
-    if (s.logging) task.LogDriver = { Name: s.logging.driver ?? '', ...(s.logging.options ? { Options: stringMap(s.logging.options) } : {}) };
+    const task: StackServiceSpec['TaskTemplate'] = { ContainerSpec: container };
+    const logging = asMap(s.logging);
+    if (s.logging) task.LogDriver = { Name: asString(logging.driver) ?? '', ...(logging.options ? { Options: stringMap(logging.options) } : {}) };
     task.Resources = at(where('deploy', 'resources'), () => resources(deploy.resources)) ?? {};
     const restart = at(where('deploy', 'restart_policy'), () => restartPolicy(s.restart, deploy.restart_policy));
     if (restart) task.RestartPolicy = restart;
-    const placement = (deploy.placement ?? {}) as Any;
+    const placement = asMap(deploy.placement);
+    const constraints = asList(placement.constraints);
+    const preferences = asList(placement.preferences);
     task.Placement = {
-      ...(placement.constraints?.length ? { Constraints: placement.constraints.map(String) } : {}),
-      ...(placement.preferences?.length ? { Preferences: (placement.preferences as Any[]).map((p) => ({ Spread: { SpreadDescriptor: String(p.spread ?? '') } })) } : {}),
-      ...(placement.max_replicas_per_node ? { MaxReplicas: placement.max_replicas_per_node } : {}),
+      ...(constraints?.length ? { Constraints: constraints.map(String) } : {}),
+      ...(preferences?.length ? { Preferences: preferences.map((p) => ({ Spread: { SpreadDescriptor: String(asMap(p).spread ?? '') } })) } : {}),
+      ...(placement.max_replicas_per_node ? { MaxReplicas: Number(placement.max_replicas_per_node) } : {}),
     };
     task.Networks = serviceNetworks(s.networks, key, stack, networks);
 
@@ -300,12 +320,12 @@ export function convertStack(input: ConvertInput): ConvertedStack {
     }
     const mode = deploy.mode ?? 'replicated';
     if (mode === 'global' && deploy.replicas !== undefined) problems.push(doc.problem(where('deploy', 'replicas'), 'replicas can only be used with replicated mode'));
-    if (!['global', 'replicated'].includes(mode)) problems.push(doc.problem(where('deploy', 'mode'), `unknown mode ${mode}: replicated or global (docker 20.10)`));
-    const spec: Any = {
+    if (typeof mode !== 'string' || !['global', 'replicated'].includes(mode)) problems.push(doc.problem(where('deploy', 'mode'), `unknown mode ${mode}: replicated or global (docker 20.10)`));
+    const spec: StackServiceSpec = {
       Name: scope(stack, key),
       Labels: { ...withStackLabel(stack, mapOrUndefined(deploy.labels, '=')), [IMAGE_LABEL]: s.image },
       TaskTemplate: task,
-      Mode: mode === 'global' ? { Global: {} } : { Replicated: deploy.replicas === undefined ? {} : { Replicas: deploy.replicas } },
+      Mode: mode === 'global' ? { Global: {} } : { Replicated: deploy.replicas === undefined ? {} : { Replicas: Number(deploy.replicas) } },
       EndpointSpec: { ...(endpointMode ? { Mode: endpointMode } : {}), ...(ports.length ? { Ports: ports } : {}) },
     };
     const update = at(where('deploy', 'update_config'), () => updateConfig(deploy.update_config));
@@ -318,9 +338,9 @@ export function convertStack(input: ConvertInput): ConvertedStack {
 
   // ---- helpers that need the document -----------------------------------------------------
   function fileRefs(list: unknown, objects: ConvertedObject[], kind: 'secrets' | 'configs', service: string) {
-    const refs: { name: string; File: Any }[] = [];
+    const refs: { name: string; File: { Name: string; UID: string; GID: string; Mode: number } }[] = [];
     ((list ?? []) as unknown[]).forEach((item, i) => {
-      const ref = (typeof item === 'string' ? { source: item } : item) as Any;
+      const ref = asMap(typeof item === 'string' ? { source: item } : item);
       const obj = objects.find((o) => o.key === ref.source);
       if (!obj) {
         problems.push(doc.problem(['services', service, kind, i], `undefined ${kind.slice(0, -1)} "${ref.source}"`, { hint: `Declare it in the top-level ${kind}: section.` }));
@@ -335,9 +355,9 @@ export function convertStack(input: ConvertInput): ConvertedStack {
     return refs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
-  function credentialSpec(value: unknown, where: ComposePath): Any | null {
+  function credentialSpec(value: unknown, where: ComposePath): CredentialSpec {
     if (!value || typeof value !== 'object') return null;
-    const c = value as Any;
+    const c = asMap(value);
     const set = ['config', 'file', 'registry'].filter((k) => c[k]);
     if (set.length > 1) problems.push(doc.problem(where, `invalid credential spec: cannot specify both ${set.join(' and ')}`));
     if (c.config) {
@@ -360,22 +380,22 @@ function mapOrUndefined(value: unknown, sep: string): Record<string, string> | u
 
 function extraHosts(value: unknown): string[] | undefined {
   if (value === undefined || value === null) return undefined;
-  const list = Array.isArray(value) ? value.map(String) : Object.entries(value as Any).filter(([, v]) => v !== null).map(([k, v]) => `${k}:${v}`).sort();
+  const list = Array.isArray(value) ? value.map(String) : Object.entries(asMap(value)).filter(([, v]) => v !== null).map(([k, v]) => `${k}:${v}`).sort();
   return list.flatMap((entry) => {
     const i = entry.indexOf(':');
     return i < 0 ? [] : [`${entry.slice(i + 1)} ${entry.slice(0, i)}`];
   });
 }
 
-function healthcheck(value: unknown): Any | undefined {
+function healthcheck(value: unknown): HealthConfig | undefined {
   if (!value || typeof value !== 'object') return undefined;
-  const h = value as Any;
+  const h = asMap(value);
   const test = typeof h.test === 'string' ? ['CMD-SHELL', h.test] : Array.isArray(h.test) ? h.test.map(String) : undefined;
   if (h.disable) {
     if (test?.length) throw new ValueError("test and disable can't be set at the same time");
     return { Test: ['NONE'] };
   }
-  const out: Any = {};
+  const out: HealthConfig = {};
   if (test) out.Test = test;
   if (h.interval !== undefined) out.Interval = parseDuration(h.interval);
   if (h.timeout !== undefined) out.Timeout = parseDuration(h.timeout);
@@ -385,7 +405,7 @@ function healthcheck(value: unknown): Any | undefined {
 }
 
 function environment(
-  s: Any,
+  s: ComposeMap,
   service: string,
   vars: ReadonlyMap<string, string>,
   fileText: (where: ComposePath, name: string, what: string) => string | undefined,
@@ -418,10 +438,10 @@ function environment(
   return [...env].map(([k, v]) => (v === null ? k : `${k}=${v}`)).sort();
 }
 
-function mount(value: unknown, stack: string, volumes: ConvertedStack['volumes'], defs: Record<string, Any | null>): Any {
-  const v = (typeof value === 'string' ? parseVolumeShort(value) : value) as Any;
-  const type = v.type || 'volume';
-  const m: Any = { Type: type, Target: String(v.target ?? '') };
+function mount(value: unknown, stack: string, volumes: ConvertedStack['volumes'], defs: ComposeMap): Mount {
+  const v = asMap(typeof value === 'string' ? parseVolumeShort(value) : value);
+  const type = asString(v.type) || 'volume';
+  const m: Mount = { Type: type, Target: String(v.target ?? '') };
   if (v.source) m.Source = String(v.source);
   if (v.read_only) m.ReadOnly = true;
   if (v.consistency) m.Consistency = String(v.consistency);
@@ -432,11 +452,12 @@ function mount(value: unknown, stack: string, volumes: ConvertedStack['volumes']
     const vol = volumes.find((x) => x.key === v.source);
     if (!vol) throw new ValueError(`undefined volume "${v.source}": declare it in the top-level volumes: section`);
     m.Source = vol.name;
-    m.VolumeOptions = v.volume?.nocopy ? { NoCopy: true } : {};
+    const options: NonNullable<Mount['VolumeOptions']> = asMap(v.volume).nocopy ? { NoCopy: true } : {};
+    m.VolumeOptions = options;
     if (vol.external) return m;
-    const def = defs[vol.key] ?? {};
-    m.VolumeOptions.Labels = withStackLabel(stack, mapOrUndefined(def.labels, '='));
-    if (def.driver || def.driver_opts) m.VolumeOptions.DriverConfig = { ...(def.driver ? { Name: def.driver } : {}), ...(def.driver_opts ? { Options: stringMap(def.driver_opts) } : {}) };
+    const def = asMap(defs[vol.key]);
+    options.Labels = withStackLabel(stack, mapOrUndefined(def.labels, '='));
+    if (def.driver || def.driver_opts) options.DriverConfig = { ...(def.driver ? { Name: asString(def.driver) } : {}), ...(def.driver_opts ? { Options: stringMap(def.driver_opts) } : {}) };
     return m;
   }
   if (type === 'bind') {
@@ -444,41 +465,48 @@ function mount(value: unknown, stack: string, volumes: ConvertedStack['volumes']
     if (v.volume) throw new ValueError('volume options are incompatible with type bind');
     if (v.tmpfs) throw new ValueError('tmpfs options are incompatible with type bind');
     if (!String(v.source).startsWith('/')) throw new ValueError(`bind source ${v.source} is relative: give an absolute path on the nodes (the app has no working folder to resolve it against)`);
-    if (v.bind?.propagation) m.BindOptions = { Propagation: String(v.bind.propagation) };
+    const propagation = asMap(v.bind).propagation;
+    if (propagation) m.BindOptions = { Propagation: String(propagation) };
     return m;
   }
   if (type === 'tmpfs') {
     if (v.source) throw new ValueError('invalid tmpfs source, source must be empty');
     if (v.bind) throw new ValueError('bind options are incompatible with type tmpfs');
     if (v.volume) throw new ValueError('volume options are incompatible with type tmpfs');
-    if (v.tmpfs) m.TmpfsOptions = v.tmpfs.size !== undefined ? { SizeBytes: parseBytes(v.tmpfs.size) } : {};
+    const size = asMap(v.tmpfs).size;
+    if (v.tmpfs) m.TmpfsOptions = size !== undefined ? { SizeBytes: parseBytes(size) } : {};
     return m;
   }
   throw new ValueError(`volume type ${type} is not supported by stacks: volume, bind or tmpfs`);
 }
 
-function resources(value: unknown): Any {
-  const r = (value ?? {}) as Any;
-  const out: Any = {};
+function resources(value: unknown): NonNullable<TaskSpec['Resources']> {
+  const r = asMap(value);
+  const out: NonNullable<TaskSpec['Resources']> = {};
   if (r.limits) {
+    const limits = asMap(r.limits);
     out.Limits = {
-      ...(r.limits.cpus !== undefined ? { NanoCPUs: parseCpus(r.limits.cpus) } : {}),
-      ...(r.limits.memory !== undefined ? { MemoryBytes: parseBytes(r.limits.memory) } : {}),
-      ...(r.limits.pids !== undefined ? { Pids: Number(r.limits.pids) } : {}),
+      ...(limits.cpus !== undefined ? { NanoCPUs: parseCpus(limits.cpus) } : {}),
+      ...(limits.memory !== undefined ? { MemoryBytes: parseBytes(limits.memory) } : {}),
+      ...(limits.pids !== undefined ? { Pids: Number(limits.pids) } : {}),
     };
   }
   if (r.reservations) {
-    const generic = ((r.reservations.generic_resources ?? []) as Any[]).map((g) => (g.discrete_resource_spec ? { DiscreteResourceSpec: { Kind: String(g.discrete_resource_spec.kind), Value: Number(g.discrete_resource_spec.value) } } : {}));
+    const reservations = asMap(r.reservations);
+    const generic = ((reservations.generic_resources ?? []) as unknown[]).map((g) => {
+      const discrete = asMap(g).discrete_resource_spec;
+      return discrete ? { DiscreteResourceSpec: { Kind: String(asMap(discrete).kind), Value: Number(asMap(discrete).value) } } : {};
+    });
     out.Reservations = {
-      ...(r.reservations.cpus !== undefined ? { NanoCPUs: parseCpus(r.reservations.cpus) } : {}),
-      ...(r.reservations.memory !== undefined ? { MemoryBytes: parseBytes(r.reservations.memory) } : {}),
+      ...(reservations.cpus !== undefined ? { NanoCPUs: parseCpus(reservations.cpus) } : {}),
+      ...(reservations.memory !== undefined ? { MemoryBytes: parseBytes(reservations.memory) } : {}),
       ...(generic.length ? { GenericResources: generic } : {}),
     };
   }
   return out;
 }
 
-function restartPolicy(restart: unknown, policy: unknown): Any | undefined {
+function restartPolicy(restart: unknown, policy: unknown): TaskSpec['RestartPolicy'] {
   if (!policy) {
     const text = restart === undefined || restart === null ? '' : String(restart);
     const [name, count] = text.split(':');
@@ -487,7 +515,7 @@ function restartPolicy(restart: unknown, policy: unknown): Any | undefined {
     if (name === 'on-failure') return { Condition: 'on-failure', MaxAttempts: count ? Number(count) : 0 };
     throw new ValueError(`unknown restart policy: ${text}`);
   }
-  const p = policy as Any;
+  const p = asMap(policy);
   return {
     ...(p.condition ? { Condition: String(p.condition) } : {}),
     ...(p.delay !== undefined ? { Delay: parseDuration(p.delay) } : {}),
@@ -496,9 +524,9 @@ function restartPolicy(restart: unknown, policy: unknown): Any | undefined {
   };
 }
 
-function updateConfig(value: unknown): Any | undefined {
+function updateConfig(value: unknown): ServiceSpec['UpdateConfig'] {
   if (!value) return undefined;
-  const u = value as Any;
+  const u = asMap(value);
   return {
     Parallelism: u.parallelism === undefined ? 1 : Number(u.parallelism),
     ...(u.delay !== undefined ? { Delay: parseDuration(u.delay) } : {}),
@@ -514,7 +542,7 @@ function convertPorts(value: unknown): PortConfig[] {
   for (const p of (value ?? []) as unknown[]) {
     if (typeof p === 'string' || typeof p === 'number') ports.push(...parsePortShort(p));
     else {
-      const l = p as Any;
+      const l = asMap(p);
       if (!Number.isInteger(Number(l.target)) || Number(l.target) < 1 || Number(l.target) > 65535) throw new ValueError(`target port ${JSON.stringify(l.target)} must be from 1 to 65535`);
       const port: PortConfig = { TargetPort: Number(l.target) };
       if (l.protocol) port.Protocol = String(l.protocol);
@@ -531,13 +559,13 @@ function convertPorts(value: unknown): PortConfig[] {
   return ports.sort((a, b) => (a.PublishedPort ?? 0) - (b.PublishedPort ?? 0));
 }
 
-function serviceNetworks(value: unknown, key: string, stack: string, networks: ConvertedNetwork[]): Any[] {
-  const entries: [string, Any | null][] = Array.isArray(value) ? value.map((n) => [String(n), null]) : value && typeof value === 'object' ? Object.entries(value as Any) : [['default', null]];
+function serviceNetworks(value: unknown, key: string, stack: string, networks: ConvertedNetwork[]): NonNullable<TaskSpec['Networks']> {
+  const entries: [string, unknown][] = Array.isArray(value) ? value.map((n) => [String(n), null]) : value && typeof value === 'object' ? Object.entries(value) : [['default', null]];
   if (entries.length === 0) entries.push(['default', null]);
   const out = entries.map(([name, cfg]) => {
     const net = networks.find((n) => n.key === name);
     const target = net?.name ?? scope(stack, name);
-    const aliases = [...((cfg?.aliases ?? []) as unknown[]).map(String)];
+    const aliases = [...((asMap(cfg).aliases ?? []) as unknown[]).map(String)];
     // The short name is an alias on user-defined networks (not on host, bridge, none).
     if (!['host', 'bridge', 'none', 'default'].includes(target) && !target.startsWith('container:')) aliases.push(key);
     return { Target: target, Aliases: aliases };
@@ -558,9 +586,9 @@ function capabilities(add: unknown, drop: unknown): { add: string[]; drop: strin
   return { add: [...a].filter((c) => c !== 'RESET').sort(), drop: [...d].filter((c) => !a.has(c) && c !== 'RESET').sort() };
 }
 
-function convertUlimits(value: unknown): Any[] | undefined {
+function convertUlimits(value: unknown): ContainerSpec['Ulimits'] {
   if (!value || typeof value !== 'object') return undefined;
-  return Object.entries(value as Any)
-    .map(([name, u]) => (typeof u === 'number' ? { Name: name, Soft: u, Hard: u } : { Name: name, Soft: Number(u.soft), Hard: Number(u.hard) }))
+  return Object.entries(asMap(value))
+    .map(([name, u]) => (typeof u === 'number' ? { Name: name, Soft: u, Hard: u } : { Name: name, Soft: Number(asMap(u).soft), Hard: Number(asMap(u).hard) }))
     .sort((a, b) => (a.Name < b.Name ? -1 : 1));
 }

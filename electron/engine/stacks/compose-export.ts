@@ -4,16 +4,19 @@
 // and volumes that belong to no stack. Subnets the daemon chose are not written (a second copy
 // of the stack would clash with them).
 import { stringify } from 'yaml';
+import type { Network, Service } from '../docker/engine-api';
 import { IMAGE_LABEL, STACK_LABEL } from './compose-convert';
+import type { ComposeMap } from './compose-data';
 
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** A service's reference to a secret or config. */
+type ObjectRef = { File?: { Name?: string; UID?: string; GID?: string; Mode?: number }; SecretName?: string; ConfigName?: string };
 
 export interface ExportInput {
   /** The stack the services belong to; null for services deployed one by one. */
   stack: string | null;
-  services: Any[];
+  services: Service[];
   /** Every swarm network (to name the ids in the specs). */
-  networks: Any[];
+  networks: Network[];
 }
 
 /** Go's time.Duration.String(): 1m30s, 1.5s, 500ms, 0s. */
@@ -40,7 +43,7 @@ const without = (labels: Record<string, string> | undefined, ...keys: string[]) 
   return Object.keys(out).length ? out : undefined;
 };
 
-function set(target: Any, key: string, value: unknown): void {
+function set(target: ComposeMap, key: string, value: unknown): void {
   if (value === undefined || value === null) return;
   if (Array.isArray(value) && value.length === 0) return;
   if (typeof value === 'object' && !Array.isArray(value) && Object.keys(value as object).length === 0) return;
@@ -50,19 +53,20 @@ function set(target: Any, key: string, value: unknown): void {
 export function exportCompose(input: ExportInput): string {
   const { stack } = input;
   const short = (name: string) => (stack && name.startsWith(`${stack}_`) ? name.slice(stack.length + 1) : name);
-  const netById = new Map(input.networks.map((n) => [n.Id as string, n]));
-  const out: Any = { version: '3.9', services: {} };
-  const networks: Any = {};
-  const volumes: Any = {};
-  const secrets: Any = {};
-  const configs: Any = {};
+  const netById = new Map(input.networks.map((n) => [n.Id, n]));
+  const services: Record<string, ComposeMap> = {};
+  const out: ComposeMap = { version: '3.9', services };
+  const networks: ComposeMap = {};
+  const volumes: ComposeMap = {};
+  const secrets: ComposeMap = {};
+  const configs: ComposeMap = {};
 
-  for (const svc of [...input.services].sort((a, b) => String(a.Spec.Name).localeCompare(String(b.Spec.Name)))) {
-    const spec = svc.Spec as Any;
-    const key = short(spec.Name);
-    const task = (spec.TaskTemplate ?? {}) as Any;
-    const c = (task.ContainerSpec ?? {}) as Any;
-    const s: Any = { image: spec.Labels?.[IMAGE_LABEL] ?? String(c.Image ?? '').replace(/@sha256:[a-f0-9]+$/, '') };
+  for (const svc of [...input.services].sort((a, b) => String(a.Spec?.Name).localeCompare(String(b.Spec?.Name)))) {
+    const spec = svc.Spec ?? {};
+    const key = short(spec.Name as string);
+    const task = spec.TaskTemplate ?? {};
+    const c = task.ContainerSpec ?? {};
+    const s: ComposeMap = { image: spec.Labels?.[IMAGE_LABEL] ?? String(c.Image ?? '').replace(/@sha256:[a-f0-9]+$/, '') };
     set(s, 'entrypoint', c.Command);
     set(s, 'command', c.Args);
     set(s, 'environment', c.Env);
@@ -80,18 +84,18 @@ export function exportCompose(input: ExportInput): string {
     set(s, 'sysctls', c.Sysctls);
     set(s, 'cap_add', c.CapabilityAdd);
     set(s, 'cap_drop', c.CapabilityDrop);
-    if (c.Ulimits?.length) s.ulimits = Object.fromEntries((c.Ulimits as Any[]).map((u) => [u.Name, { soft: u.Soft, hard: u.Hard }]));
-    set(s, 'extra_hosts', ((c.Hosts ?? []) as string[]).map((h) => {
+    if (c.Ulimits?.length) s.ulimits = Object.fromEntries(c.Ulimits.map((u) => [u.Name as string, { soft: u.Soft, hard: u.Hard }]));
+    set(s, 'extra_hosts', (c.Hosts ?? []).map((h) => {
       const [ip, ...names] = h.split(/\s+/);
       return `${names.join(' ')}:${ip}`;
     }));
     set(s, 'dns', c.DNSConfig?.Nameservers);
     set(s, 'dns_search', c.DNSConfig?.Search);
     if (c.Healthcheck) {
-      const h = c.Healthcheck as Any;
+      const h = c.Healthcheck;
       if (h.Test?.length === 1 && h.Test[0] === 'NONE') s.healthcheck = { disable: true };
       else {
-        const hc: Any = {};
+        const hc: ComposeMap = {};
         set(hc, 'test', h.Test);
         if (h.Interval) hc.interval = goDuration(h.Interval);
         if (h.Timeout) hc.timeout = goDuration(h.Timeout);
@@ -103,8 +107,8 @@ export function exportCompose(input: ExportInput): string {
     if (c.Privileges?.CredentialSpec?.File) s.credential_spec = { file: c.Privileges.CredentialSpec.File };
     else if (c.Privileges?.CredentialSpec?.Registry) s.credential_spec = { registry: c.Privileges.CredentialSpec.Registry };
 
-    set(s, 'volumes', ((c.Mounts ?? []) as Any[]).map((m) => {
-      const v: Any = { type: m.Type ?? 'volume', target: m.Target };
+    set(s, 'volumes', (c.Mounts ?? []).map((m) => {
+      const v: ComposeMap = { type: m.Type ?? 'volume', target: m.Target };
       if (m.ReadOnly) v.read_only = true;
       if (m.Consistency) v.consistency = m.Consistency;
       if (m.Type === 'bind') {
@@ -117,7 +121,7 @@ export function exportCompose(input: ExportInput): string {
         const vkey = ours ? short(m.Source) : m.Source;
         v.source = vkey;
         if (m.VolumeOptions?.NoCopy) v.volume = { nocopy: true };
-        const def: Any = {};
+        const def: ComposeMap = {};
         if (ours) {
           if (vkey !== short(m.Source) || !m.Source.startsWith(`${stack}_`)) def.name = m.Source;
           set(def, 'labels', without(m.VolumeOptions?.Labels, STACK_LABEL));
@@ -132,28 +136,28 @@ export function exportCompose(input: ExportInput): string {
       return v;
     }));
 
-    const refs = (list: Any[] | undefined, nameKey: 'SecretName' | 'ConfigName', bucket: Any) =>
+    const refs = (list: ObjectRef[] | undefined, nameKey: 'SecretName' | 'ConfigName', bucket: ComposeMap) =>
       (list ?? [])
         .filter((r) => r.File)
         .map((r) => {
           const name = r[nameKey] as string;
           const k = short(name);
           bucket[k] = { external: true, name };
-          return { source: k, target: r.File.Name, uid: r.File.UID, gid: r.File.GID, mode: r.File.Mode };
+          return { source: k, target: r.File?.Name, uid: r.File?.UID, gid: r.File?.GID, mode: r.File?.Mode };
         });
     set(s, 'secrets', refs(c.Secrets, 'SecretName', secrets));
     set(s, 'configs', refs(c.Configs, 'ConfigName', configs));
 
-    const nets: Any = {};
-    for (const n of (task.Networks ?? spec.Networks ?? []) as Any[]) {
+    const nets: ComposeMap = {};
+    for (const n of task.Networks ?? spec.Networks ?? []) {
       const net = netById.get(n.Target) ?? input.networks.find((x) => x.Name === n.Target);
       const name = (net?.Name ?? n.Target) as string;
       const ours = stack && net?.Labels?.[STACK_LABEL] === stack;
       const nkey = ours ? short(name) : name;
-      const aliases = ((n.Aliases ?? []) as string[]).filter((a, i, all) => !(a === key && i === all.lastIndexOf(key)));
+      const aliases = (n.Aliases ?? []).filter((a, i, all) => !(a === key && i === all.lastIndexOf(key)));
       nets[nkey] = aliases.length ? { aliases } : null;
       if (ours && net) {
-        const def: Any = {};
+        const def: ComposeMap = {};
         if (!name.startsWith(`${stack}_`)) def.name = name;
         def.driver = net.Driver ?? 'overlay';
         set(def, 'driver_opts', without(net.Options, 'com.docker.network.driver.overlay.vxlanid_list'));
@@ -167,8 +171,8 @@ export function exportCompose(input: ExportInput): string {
     }
     if (Object.keys(nets).length) s.networks = nets;
 
-    const ports = ((spec.EndpointSpec?.Ports ?? []) as Any[]).map((p) => {
-      const port: Any = { target: p.TargetPort };
+    const ports = (spec.EndpointSpec?.Ports ?? []).map((p) => {
+      const port: ComposeMap = { target: p.TargetPort };
       if (p.PublishedPort) port.published = p.PublishedPort;
       if (p.Protocol) port.protocol = p.Protocol;
       if (p.PublishMode) port.mode = p.PublishMode;
@@ -176,38 +180,38 @@ export function exportCompose(input: ExportInput): string {
     });
     set(s, 'ports', ports);
 
-    const deploy: Any = {};
+    const deploy: ComposeMap = {};
     if (spec.Mode?.Global) deploy.mode = 'global';
     else if (spec.Mode?.Replicated?.Replicas !== undefined) deploy.replicas = spec.Mode.Replicated.Replicas;
     if (spec.EndpointSpec?.Mode) deploy.endpoint_mode = spec.EndpointSpec.Mode;
     set(deploy, 'labels', without(spec.Labels, STACK_LABEL, IMAGE_LABEL));
-    const placement: Any = {};
+    const placement: ComposeMap = {};
     set(placement, 'constraints', task.Placement?.Constraints);
-    set(placement, 'preferences', ((task.Placement?.Preferences ?? []) as Any[]).map((p) => ({ spread: p.Spread?.SpreadDescriptor })));
+    set(placement, 'preferences', (task.Placement?.Preferences ?? []).map((p) => ({ spread: p.Spread?.SpreadDescriptor })));
     if (task.Placement?.MaxReplicas) placement.max_replicas_per_node = task.Placement.MaxReplicas;
     set(deploy, 'placement', placement);
-    const resources: Any = {};
+    const resources: ComposeMap = {};
     const cpus = (n: number) => String(n / 1e9);
     if (task.Resources?.Limits) {
-      const l = task.Resources.Limits as Any;
-      const limits: Any = {};
+      const l = task.Resources.Limits;
+      const limits: ComposeMap = {};
       if (l.NanoCPUs) limits.cpus = cpus(l.NanoCPUs);
       if (l.MemoryBytes) limits.memory = String(l.MemoryBytes);
       if (l.Pids) limits.pids = l.Pids;
       set(resources, 'limits', limits);
     }
     if (task.Resources?.Reservations) {
-      const r = task.Resources.Reservations as Any;
-      const res: Any = {};
+      const r = task.Resources.Reservations;
+      const res: ComposeMap = {};
       if (r.NanoCPUs) res.cpus = cpus(r.NanoCPUs);
       if (r.MemoryBytes) res.memory = String(r.MemoryBytes);
-      set(res, 'generic_resources', ((r.GenericResources ?? []) as Any[]).filter((g) => g.DiscreteResourceSpec).map((g) => ({ discrete_resource_spec: { kind: g.DiscreteResourceSpec.Kind, value: g.DiscreteResourceSpec.Value } })));
+      set(res, 'generic_resources', (r.GenericResources ?? []).filter((g) => g.DiscreteResourceSpec).map((g) => ({ discrete_resource_spec: { kind: g.DiscreteResourceSpec?.Kind, value: g.DiscreteResourceSpec?.Value } })));
       set(resources, 'reservations', res);
     }
     set(deploy, 'resources', resources);
     if (task.RestartPolicy) {
-      const r = task.RestartPolicy as Any;
-      const rp: Any = {};
+      const r = task.RestartPolicy;
+      const rp: ComposeMap = {};
       set(rp, 'condition', r.Condition);
       if (r.Delay !== undefined) rp.delay = goDuration(r.Delay);
       if (r.MaxAttempts !== undefined) rp.max_attempts = r.MaxAttempts;
@@ -215,9 +219,9 @@ export function exportCompose(input: ExportInput): string {
       set(deploy, 'restart_policy', rp);
     }
     for (const [from, to] of [['UpdateConfig', 'update_config'], ['RollbackConfig', 'rollback_config']] as const) {
-      const u = spec[from] as Any | undefined;
+      const u = spec[from];
       if (!u) continue;
-      const uc: Any = { parallelism: u.Parallelism ?? 0 };
+      const uc: ComposeMap = { parallelism: u.Parallelism ?? 0 };
       if (u.Delay) uc.delay = goDuration(u.Delay);
       set(uc, 'failure_action', u.FailureAction);
       if (u.Monitor) uc.monitor = goDuration(u.Monitor);
@@ -227,7 +231,7 @@ export function exportCompose(input: ExportInput): string {
     }
     set(s, 'deploy', deploy);
     if (task.LogDriver?.Name) s.logging = { driver: task.LogDriver.Name, ...(task.LogDriver.Options ? { options: task.LogDriver.Options } : {}) };
-    out.services[key] = s;
+    services[key] = s;
   }
   set(out, 'networks', networks);
   set(out, 'volumes', volumes);

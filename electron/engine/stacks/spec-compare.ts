@@ -2,7 +2,7 @@
 // in defaults the CLI never sent (update and restart policies, the stop grace period, vip…) and
 // drops zero values, so both sides are brought to one canonical form first: zero values and
 // empty objects removed, defaults made explicit. Then the differences are listed as dotted paths.
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { ServiceSpec } from '../docker/engine-writes';
 
 const UPDATE_DEFAULTS = { Parallelism: 1, FailureAction: 'pause', Monitor: 5e9, MaxFailureRatio: 0, Order: 'stop-first' };
 
@@ -17,7 +17,7 @@ function isEmpty(v: unknown): boolean {
 export function pruneEmpty(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(pruneEmpty);
   if (value && typeof value === 'object') {
-    const out: Any = {};
+    const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       const pruned = pruneEmpty(v);
       if (!isEmpty(pruned)) out[k] = pruned;
@@ -28,8 +28,8 @@ export function pruneEmpty(value: unknown): unknown {
 }
 
 /** A ServiceSpec with the daemon's defaults made explicit and zero values gone. */
-export function canonicalServiceSpec(spec: Any): Any {
-  const s = structuredClone(spec) as Any;
+export function canonicalServiceSpec(spec: ServiceSpec): ServiceSpec {
+  const s = structuredClone(spec);
   const task = (s.TaskTemplate ??= {});
   const c = (task.ContainerSpec ??= {});
   c.Isolation ??= 'default';
@@ -38,7 +38,7 @@ export function canonicalServiceSpec(spec: Any): Any {
   task.Runtime ||= 'container';
   task.RestartPolicy = { Condition: 'any', Delay: 5e9, MaxAttempts: 0, ...(task.RestartPolicy ?? {}) };
   if (task.RestartPolicy.Condition === '') task.RestartPolicy.Condition = 'any';
-  for (const key of ['UpdateConfig', 'RollbackConfig']) {
+  for (const key of ['UpdateConfig', 'RollbackConfig'] as const) {
     const u = { ...UPDATE_DEFAULTS, ...(s[key] ?? {}) };
     if (!u.FailureAction) u.FailureAction = 'pause';
     if (!u.Order) u.Order = 'stop-first';
@@ -48,9 +48,9 @@ export function canonicalServiceSpec(spec: Any): Any {
   if (s.Mode?.Replicated) s.Mode.Replicated.Replicas ??= 1;
   const ep = (s.EndpointSpec ??= {});
   ep.Mode ||= 'vip';
-  ep.Ports = ((ep.Ports ?? []) as Any[]).map((p) => ({ ...p, Protocol: p.Protocol || 'tcp', PublishMode: p.PublishMode || 'ingress' }));
-  for (const n of (task.Networks ?? []) as Any[]) n.Aliases = [...(n.Aliases ?? [])];
-  return pruneEmpty(s) as Any;
+  ep.Ports = (ep.Ports ?? []).map((p) => ({ ...p, Protocol: p.Protocol || 'tcp', PublishMode: p.PublishMode || 'ingress' }));
+  for (const n of task.Networks ?? []) n.Aliases = [...(n.Aliases ?? [])];
+  return pruneEmpty(s) as ServiceSpec;
 }
 
 /** Dotted paths where two values differ (at most `limit`). */
@@ -62,7 +62,7 @@ export function diffPaths(a: unknown, b: unknown, prefix = '', limit = 20, out: 
     return out;
   }
   if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
-    for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) diffPaths((a as Any)[k], (b as Any)[k], prefix ? `${prefix}.${k}` : k, limit, out);
+    for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) diffPaths((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], prefix ? `${prefix}.${k}` : k, limit, out);
     return out;
   }
   if (a !== b) out.push(prefix || '.');
@@ -70,6 +70,6 @@ export function diffPaths(a: unknown, b: unknown, prefix = '', limit = 20, out: 
 }
 
 /** The fields a deploy would change, compared after both sides are made canonical. */
-export function serviceSpecChanges(desired: Any, current: Any): string[] {
+export function serviceSpecChanges(desired: ServiceSpec, current: ServiceSpec): string[] {
   return diffPaths(canonicalServiceSpec(desired), canonicalServiceSpec(current));
 }

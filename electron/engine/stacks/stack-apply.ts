@@ -3,25 +3,24 @@
 // version stays), and services are sent a few at a time rather than one by one.
 import pLimit from 'p-limit';
 import { ApiError } from '../../shared/errors';
+import { engineWrites } from '../docker/engine-writes';
 import type { HostSession } from '../hosts/host-session';
-import { promised } from './untyped-docker';
 import type { StackPlan } from './stack-plan';
-
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const PARALLEL = 4;
 
 export async function applyStackPlan(session: HostSession, plan: StackPlan): Promise<void> {
   const limit = pLimit(PARALLEL);
-  await Promise.all(plan.prune.map((s) => limit(() => session.run((d) => promised(d.getService(s.ID)).remove()))));
-  await Promise.all(plan.networks.map((n) => limit(() => session.run((d) => d.createNetwork({ Name: n.name, ...n.create } as never)))));
+  await Promise.all(plan.prune.map((s) => limit(() => session.run((d) => engineWrites.serviceRemove(d, s.ID as string)))));
+  await Promise.all(plan.networks.map((n) => limit(() => session.run((d) => engineWrites.networkCreate(d, { Name: n.name, ...n.create })))));
 
-  const objectIds = new Map<string, string>();
+  const objectIds = new Map<string | undefined, string | undefined>();
   const writeObject = async (kind: 'secret' | 'config', o: StackPlan['secrets'][number]) => {
     if (o.currentId) {
+      const id = o.currentId;
       try {
-        const handle = kind === 'secret' ? (d: Any) => d.getSecret(o.currentId) : (d: Any) => d.getConfig(o.currentId);
-        await session.run((d) => promised(handle(d)).update({ _query: { version: o.currentVersion }, _body: o.spec }));
+        const version = o.currentVersion as number;
+        await session.run((d) => (kind === 'secret' ? engineWrites.secretUpdate(d, id, version, o.spec) : engineWrites.configUpdate(d, id, version, o.spec)));
       } catch (err) {
         const e = err as ApiError;
         if (/only updates to Labels are allowed/i.test(e.message)) {
@@ -35,8 +34,8 @@ export async function applyStackPlan(session: HostSession, plan: StackPlan): Pro
       objectIds.set(o.name, o.currentId);
       return;
     }
-    const created = (await session.run((d) => (kind === 'secret' ? d.createSecret(o.spec) : d.createConfig(o.spec)))) as unknown as { id?: string; ID?: string };
-    objectIds.set(o.name, (created.id ?? created.ID)!);
+    const created = await session.run((d) => (kind === 'secret' ? engineWrites.secretCreate(d, o.spec) : engineWrites.configCreate(d, o.spec)));
+    objectIds.set(o.name, created.ID);
   };
   await Promise.all(plan.secrets.map((o) => limit(() => writeObject('secret', o))));
   await Promise.all(plan.configs.map((o) => limit(() => writeObject('config', o))));
@@ -46,12 +45,12 @@ export async function applyStackPlan(session: HostSession, plan: StackPlan): Pro
       .filter((s) => s.action !== 'unchanged')
       .map((step) =>
         limit(async () => {
-          const spec = structuredClone(step.spec) as Any;
+          const spec = structuredClone(step.spec);
           const c = spec.TaskTemplate.ContainerSpec;
-          for (const r of (c.Secrets ?? []) as Any[]) r.SecretID = objectIds.get(r.SecretName) ?? r.SecretID;
-          for (const r of (c.Configs ?? []) as Any[]) r.ConfigID = objectIds.get(r.ConfigName) ?? r.ConfigID;
-          if (step.action === 'create') await session.run((d) => d.createService(spec as never));
-          else await session.run((d) => promised(d.getService(step.current!.ID)).update({ _query: { version: step.current!.Version.Index }, _body: spec }));
+          for (const r of c.Secrets ?? []) r.SecretID = objectIds.get(r.SecretName) ?? r.SecretID;
+          for (const r of c.Configs ?? []) r.ConfigID = objectIds.get(r.ConfigName) ?? r.ConfigID;
+          if (step.action === 'create') await session.run((d) => engineWrites.serviceCreate(d, spec));
+          else await session.run((d) => engineWrites.serviceUpdate(d, step.current!.ID as string, step.current!.Version!.Index as number, spec));
         }),
       ),
   );

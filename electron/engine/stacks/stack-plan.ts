@@ -4,28 +4,29 @@
 // do not exist stop the deploy here, before anything is created.
 import { ApiError } from '../../shared/errors';
 import type { StackPlanItem } from '../../shared/stacks';
-import { IMAGE_LABEL, STACK_LABEL, type ConvertedStack } from './compose-convert';
+import type { Config, Network, Secret, Service } from '../docker/engine-api';
+import type { NetworkCreateRequest, SecretSpec } from '../docker/engine-writes';
+import { IMAGE_LABEL, STACK_LABEL, type ConvertedStack, type StackServiceSpec } from './compose-convert';
 import { serviceSpecChanges } from './spec-compare';
 import type { SwarmState } from './stack-state';
-
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export interface ServiceStep {
   name: string;
   /** The spec to send: as the CLI would, with the current image and ForceUpdate kept when unchanged. */
-  spec: Any;
-  current?: Any;
+  spec: StackServiceSpec;
+  current?: Service;
   action: 'create' | 'update' | 'unchanged';
   changes: string[];
 }
 
 export interface StackPlan {
   items: StackPlanItem[];
-  networks: { name: string; create: Any }[];
-  secrets: { name: string; spec: Any; currentId?: string; currentVersion?: number }[];
-  configs: { name: string; spec: Any; currentId?: string; currentVersion?: number }[];
+  networks: { name: string; create: Omit<NetworkCreateRequest, 'Name'> }[];
+  /** A config's spec has no Driver. */
+  secrets: { name: string; spec: SecretSpec; currentId?: string; currentVersion?: number }[];
+  configs: { name: string; spec: SecretSpec; currentId?: string; currentVersion?: number }[];
   services: ServiceStep[];
-  prune: Any[];
+  prune: Service[];
 }
 
 const labelsEqual = (a: Record<string, string> = {}, b: Record<string, string> = {}) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
@@ -35,7 +36,7 @@ export function planStack(stack: string, converted: ConvertedStack, state: Swarm
   const missing: string[] = [];
 
   // Externals must exist (and networks be swarm-scoped), as the CLI checks before creating.
-  const networkByName = new Map<string, Any>();
+  const networkByName = new Map<string | undefined, Network>();
   for (const n of state.networks) networkByName.set(n.Name, n);
   for (const n of converted.networks.filter((x) => x.external)) {
     // host, bridge and none exist on every node as local networks: nothing to look up.
@@ -45,7 +46,7 @@ export function planStack(stack: string, converted: ConvertedStack, state: Swarm
     else if (found.Scope !== 'swarm') missing.push(`network "${n.name}" is declared as external, but it is not in the right scope: "${found.Scope}" instead of "swarm"`);
     else items.push({ kind: 'network', name: n.name, action: 'external' });
   }
-  const byName = (list: Any[]) => new Map(list.map((o) => [o.Spec?.Name as string, o]));
+  const byName = (list: (Secret | Config)[]) => new Map(list.map((o) => [o.Spec?.Name as string, o]));
   const secretByName = byName(state.secrets);
   const configByName = byName(state.configs);
   for (const [kind, objs, have] of [['secret', converted.secrets, secretByName], ['config', converted.configs, configByName]] as const) {
@@ -73,7 +74,7 @@ export function planStack(stack: string, converted: ConvertedStack, state: Swarm
 
   // Secrets and configs: created, or updated in place as the CLI does (only labels may change;
   // the daemon refuses new data for an existing one).
-  const objectSteps = (kind: 'secret' | 'config', objs: ConvertedStack['secrets'], have: Map<string, Any>) =>
+  const objectSteps = (kind: 'secret' | 'config', objs: ConvertedStack['secrets'], have: Map<string, Secret | Config>) =>
     objs
       .filter((o) => !o.external)
       .map((o) => {
@@ -85,13 +86,13 @@ export function planStack(stack: string, converted: ConvertedStack, state: Swarm
   const configs = objectSteps('config', converted.configs, configByName);
 
   // Services.
-  const existing = new Map(state.services.filter((s) => s.Spec?.Labels?.[STACK_LABEL] === stack).map((s) => [s.Spec.Name as string, s]));
-  const idOf = (map: Map<string, Any>, name: string) => map.get(name)?.ID ?? `(new ${name})`;
+  const existing = new Map(state.services.filter((s) => s.Spec?.Labels?.[STACK_LABEL] === stack).map((s) => [s.Spec?.Name as string, s]));
+  const idOf = (map: Map<string, Secret | Config>, name: string | undefined) => map.get(name as string)?.ID ?? `(new ${name})`;
   const services: ServiceStep[] = converted.services.map((svc) => {
-    const spec = structuredClone(svc.spec) as Any;
+    const spec = structuredClone(svc.spec);
     const c = spec.TaskTemplate.ContainerSpec;
-    for (const r of (c.Secrets ?? []) as Any[]) r.SecretID = idOf(secretByName, r.SecretName);
-    for (const r of (c.Configs ?? []) as Any[]) r.ConfigID = idOf(configByName, r.ConfigName);
+    for (const r of c.Secrets ?? []) r.SecretID = idOf(secretByName, r.SecretName);
+    for (const r of c.Configs ?? []) r.ConfigID = idOf(configByName, r.ConfigName);
     const current = existing.get(svc.name);
     if (!current) {
       items.push({ kind: 'service', name: svc.name, action: 'create' });
@@ -99,19 +100,20 @@ export function planStack(stack: string, converted: ConvertedStack, state: Swarm
     }
     // As the CLI: an unchanged image keeps what the daemon recorded (a digest, say), and the
     // stack never forces a redeploy.
-    if (svc.spec.Labels[IMAGE_LABEL] === current.Spec.Labels?.[IMAGE_LABEL]) c.Image = current.Spec.TaskTemplate.ContainerSpec.Image;
-    spec.TaskTemplate.ForceUpdate = current.Spec.TaskTemplate.ForceUpdate ?? 0;
+    const currentSpec = current.Spec ?? {};
+    if (svc.spec.Labels[IMAGE_LABEL] === currentSpec.Labels?.[IMAGE_LABEL]) c.Image = currentSpec.TaskTemplate?.ContainerSpec?.Image;
+    spec.TaskTemplate.ForceUpdate = currentSpec.TaskTemplate?.ForceUpdate ?? 0;
     // Compared with network ids where the daemon stores ids.
-    const comparable = structuredClone(spec) as Any;
-    for (const n of (comparable.TaskTemplate.Networks ?? []) as Any[]) n.Target = networkByName.get(n.Target)?.Id ?? `(new ${n.Target})`;
-    const changes = serviceSpecChanges(comparable, current.Spec);
+    const comparable = structuredClone(spec);
+    for (const n of comparable.TaskTemplate.Networks ?? []) n.Target = networkByName.get(n.Target)?.Id ?? `(new ${n.Target})`;
+    const changes = serviceSpecChanges(comparable, currentSpec);
     items.push({ kind: 'service', name: svc.name, action: changes.length ? 'update' : 'unchanged', ...(changes.length ? { changes } : {}) });
-    return { name: svc.name, spec, current: current as Any, action: changes.length ? 'update' : 'unchanged', changes };
+    return { name: svc.name, spec, current, action: changes.length ? 'update' : 'unchanged', changes };
   });
 
-  const wanted = new Set(converted.services.map((s) => s.name));
-  const prune = opts.prune ? [...existing.values()].filter((s) => !wanted.has(s.Spec.Name)) : [];
-  for (const s of prune) items.push({ kind: 'service', name: s.Spec.Name, action: 'remove' });
+  const wanted = new Set<string | undefined>(converted.services.map((s) => s.name));
+  const prune = opts.prune ? [...existing.values()].filter((s) => !wanted.has(s.Spec?.Name)) : [];
+  for (const s of prune) items.push({ kind: 'service', name: s.Spec?.Name as string, action: 'remove' });
   for (const v of converted.volumes) if (v.external) items.push({ kind: 'volume', name: v.name, action: 'external' });
   return { items, networks, secrets, configs, services, prune };
 }

@@ -4,11 +4,12 @@
 import type { Handlers } from '../../shared/contract';
 import { ApiError } from '../../shared/errors';
 import type { ComposeCheck, StackDeployResult, StackView } from '../../shared/stacks';
+import { engineApi, type Service } from '../docker/engine-api';
+import { engineWrites } from '../docker/engine-writes';
 import type { HostService } from '../hosts/host-handlers';
 import type { HostSession } from '../hosts/host-session';
 import { dockerCommand } from '../swarm/cli-equivalent';
 import { pickManager } from '../swarm/managers';
-import { promised } from './untyped-docker';
 import { STACK_LABEL } from './compose-convert';
 import { exportCompose } from './compose-export';
 import { loadStack, type ComposeSource } from './compose-load';
@@ -18,7 +19,6 @@ import { readSwarmState, stackOf } from './stack-state';
 import { desiredTasks, serviceStatus } from './stack-status';
 
 type StackMethods = Pick<Handlers, 'stacks:list' | 'stacks:check' | 'stacks:deploy' | 'stacks:status' | 'stacks:remove' | 'stacks:export' | 'services:export'>;
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** The compose file shown in CLI equivalents (the app never writes one). */
 export const COMPOSE_FILE_NAME = 'docker-stack.yml';
@@ -43,15 +43,15 @@ export class StackService {
     return opts.env ? { host: cmd.host, text: `env $(grep -v '^#' .env | xargs) ${cmd.text}` } : cmd;
   }
 
-  private async stackServices(session: HostSession, name: string): Promise<Any[]> {
-    return (await session.run((d) => d.listServices({ filters: { label: [`${STACK_LABEL}=${name}`] } }) as Promise<unknown>)) as Any[];
+  private async stackServices(session: HostSession, name: string): Promise<Service[]> {
+    return session.run((d) => engineApi.services(d, { label: [`${STACK_LABEL}=${name}`] }));
   }
 
   readonly handlers: StackMethods = {
     'stacks:list': async () => {
       const { session } = await pickManager(this.hosts);
       const state = await readSwarmState(session);
-      const tasks = (await session.run((d) => d.listTasks())) as Any[];
+      const tasks = await session.run((d) => engineApi.tasks(d));
       const stacks = new Map<string, StackView>();
       const entry = (name: string) => {
         if (!stacks.has(name)) stacks.set(name, { name, services: [], networks: [], secrets: [], configs: [] });
@@ -59,21 +59,22 @@ export class StackService {
       };
       for (const s of state.services) {
         const stack = stackOf(s.Spec?.Labels);
-        if (!stack) continue;
+        if (!s.Spec || !stack) continue;
         const own = tasks.filter((t) => t.ServiceID === s.ID);
+        const name = s.Spec.Name as string;
         entry(stack).services.push({
-          id: s.ID,
-          name: s.Spec.Name,
-          shortName: s.Spec.Name.startsWith(`${stack}_`) ? s.Spec.Name.slice(stack.length + 1) : s.Spec.Name,
+          id: s.ID as string,
+          name,
+          shortName: name.startsWith(`${stack}_`) ? name.slice(stack.length + 1) : name,
           image: String(s.Spec.TaskTemplate?.ContainerSpec?.Image ?? '').replace(/@sha256:.*$/, ''),
           mode: s.Spec.Mode?.Global ? 'global' : 'replicated',
           desired: desiredTasks(s, own),
           running: own.filter((t) => t.DesiredState === 'running' && t.Status?.State === 'running').length,
         });
       }
-      for (const n of state.networks) if (stackOf(n.Labels)) entry(stackOf(n.Labels)!).networks.push({ id: n.Id, name: n.Name });
-      for (const o of state.secrets) if (stackOf(o.Spec?.Labels)) entry(stackOf(o.Spec.Labels)!).secrets.push({ id: o.ID, name: o.Spec.Name });
-      for (const o of state.configs) if (stackOf(o.Spec?.Labels)) entry(stackOf(o.Spec.Labels)!).configs.push({ id: o.ID, name: o.Spec.Name });
+      for (const n of state.networks) if (stackOf(n.Labels)) entry(stackOf(n.Labels)!).networks.push({ id: n.Id as string, name: n.Name as string });
+      for (const o of state.secrets) if (stackOf(o.Spec?.Labels)) entry(stackOf(o.Spec?.Labels)!).secrets.push({ id: o.ID as string, name: o.Spec?.Name as string });
+      for (const o of state.configs) if (stackOf(o.Spec?.Labels)) entry(stackOf(o.Spec?.Labels)!).configs.push({ id: o.ID as string, name: o.Spec?.Name as string });
       for (const s of stacks.values()) s.services.sort((a, b) => a.name.localeCompare(b.name));
       return { stacks: [...stacks.values()].sort((a, b) => a.name.localeCompare(b.name)), commands: [dockerCommand(session.host, ['stack', 'ls'])] };
     },
@@ -104,7 +105,7 @@ export class StackService {
       const { session } = await pickManager(this.hosts);
       const services = await this.stackServices(session, name);
       if (!services.length) throw new ApiError('not-found', `no stack ${name} on the swarm`, { hint: 'Deploy it first, or refresh the list.' });
-      const tasks = (await session.run((d) => d.listTasks({ filters: { service: services.map((s) => s.ID as string) } }) as Promise<unknown>)) as Any[];
+      const tasks = await session.run((d) => engineApi.tasks(d, { service: services.map((s) => s.ID as string) }));
       const statuses = services.map((s) => serviceStatus(s, tasks, name)).sort((a, b) => a.name.localeCompare(b.name));
       return { stack: name, converged: statuses.every((s) => s.state === 'converged'), services: statuses, commands: [dockerCommand(session.host, ['stack', 'services', name]), dockerCommand(session.host, ['stack', 'ps', '--no-trunc', name])] };
     },
@@ -118,9 +119,9 @@ export class StackService {
         const secrets = state.secrets.filter((o) => stackOf(o.Spec?.Labels) === name);
         const configs = state.configs.filter((o) => stackOf(o.Spec?.Labels) === name);
         if (!services.length && !networks.length && !secrets.length && !configs.length) throw new ApiError('not-found', `no stack ${name} on the swarm`, { hint: 'Refresh the list.' });
-        await Promise.all(services.map((s) => session.run((d) => promised(d.getService(s.ID)).remove())));
-        await Promise.all(secrets.map((o) => session.run((d) => promised(d.getSecret(o.ID)).remove())));
-        await Promise.all(configs.map((o) => session.run((d) => promised(d.getConfig(o.ID)).remove())));
+        await Promise.all(services.map((s) => session.run((d) => engineWrites.serviceRemove(d, s.ID as string))));
+        await Promise.all(secrets.map((o) => session.run((d) => engineWrites.secretRemove(d, o.ID as string))));
+        await Promise.all(configs.map((o) => session.run((d) => engineWrites.configRemove(d, o.ID as string))));
         // A network is removable only once the tasks on it have stopped (the CLI tries once and
         // leaves it behind): wait for them, a bounded time.
         const left = await removeNetworksWhenFree(session, networks.map((n) => n.Id as string));
@@ -146,19 +147,19 @@ export class StackService {
         compose: exportCompose({ stack: name, services, networks: state.networks }),
         fileName: `${name}.yml`,
         // The CLI has no export: what it reads is the services' specs.
-        commands: [dockerCommand(session.host, ['service', 'inspect', ...services.map((s) => s.Spec.Name as string).sort()])],
+        commands: [dockerCommand(session.host, ['service', 'inspect', ...services.map((s) => s.Spec?.Name as string).sort()])],
       };
     },
 
     'services:export': async ({ service }) => {
       const { session } = await pickManager(this.hosts);
-      const current: Any = await session.run((d) => promised(d.getService(service)).inspect());
-      const networks = (await session.run((d) => d.listNetworks({ filters: { scope: ['swarm'] } }))) as Any[];
+      const current = await session.run((d) => engineApi.service(d, service));
+      const networks = await session.run((d) => engineApi.networks(d, { scope: ['swarm'] }));
       const stack = stackOf(current.Spec?.Labels) ?? null;
       return {
         compose: exportCompose({ stack, services: [current], networks }),
-        fileName: `${current.Spec.Name}.yml`,
-        commands: [dockerCommand(session.host, ['service', 'inspect', current.Spec.Name])],
+        fileName: `${current.Spec?.Name}.yml`,
+        commands: [dockerCommand(session.host, ['service', 'inspect', current.Spec?.Name as string])],
       };
     },
   };
@@ -168,12 +169,12 @@ async function removeNetworksWhenFree(session: HostSession, ids: string[], timeo
   const deadline = Date.now() + timeoutMs;
   let left = [...ids];
   while (left.length) {
-    const results = await Promise.all(left.map((id) => session.run((d) => promised(d.getNetwork(id)).remove()).then(() => null, (err: ApiError) => (err.code === 'not-found' ? null : id))));
+    const results = await Promise.all(left.map((id) => session.run((d) => engineWrites.networkRemove(d, id)).then(() => null, (err: ApiError) => (err.code === 'not-found' ? null : id))));
     left = results.filter((x): x is string => x !== null);
     if (!left.length || Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, 500));
   }
-  const names = await Promise.all(left.map((id) => session.run((d) => promised(d.getNetwork(id)).inspect()).then((n: Any) => n.Name as string, () => id)));
+  const names = await Promise.all(left.map((id) => session.run((d) => engineApi.network(d, id)).then((n) => n.Name as string, () => id)));
   return names;
 }
 
@@ -183,8 +184,8 @@ async function waitForLocalCopiesGone(sessions: HostSession[], ids: string[], ti
   for (;;) {
     const seen = await Promise.all(
       sessions.map(async (s) => {
-        const list = (await s.run((d) => d.listNetworks()).catch(() => [])) as Any[];
-        return list.filter((n) => ids.includes(n.Id)).map((n) => `${n.Name} on ${s.host.name}`);
+        const list = await s.run((d) => engineApi.networks(d)).catch(() => []);
+        return list.filter((n) => ids.includes(n.Id as string)).map((n) => `${n.Name} on ${s.host.name}`);
       }),
     );
     const still = seen.flat();

@@ -2,19 +2,18 @@
 // running, why (the newest task error or scheduler message, e.g. "no suitable node
 // (scheduling constraints not satisfied on 3 nodes)").
 import type { StackServiceStatus } from '../../shared/stacks';
+import type { EngineTask, Service } from '../docker/engine-api';
 
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const FAILED_STATES = new Set<string | undefined>(['failed', 'rejected', 'orphaned']);
 
-const FAILED_STATES = new Set(['failed', 'rejected', 'orphaned']);
-
-export function desiredTasks(service: Any, tasks: Any[]): number {
+export function desiredTasks(service: Service, tasks: EngineTask[]): number {
   if (service.Spec?.Mode?.Replicated) return service.Spec.Mode.Replicated.Replicas ?? 1;
   // Global: the orchestrator makes one task per eligible node; those it wants running are the count.
   return tasks.filter((t) => t.DesiredState === 'running').length;
 }
 
-export function serviceStatus(service: Any, allTasks: Any[], stack: string): StackServiceStatus {
-  const name = service.Spec.Name as string;
+export function serviceStatus(service: Service, allTasks: EngineTask[], stack: string): StackServiceStatus {
+  const name = service.Spec?.Name as string;
   const tasks = allTasks.filter((t) => t.ServiceID === service.ID);
   const desired = desiredTasks(service, tasks);
   const running = tasks.filter((t) => t.DesiredState === 'running' && t.Status?.State === 'running').length;
