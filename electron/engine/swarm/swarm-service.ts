@@ -34,6 +34,33 @@ export class SwarmService {
     return session.run((d) => engineApi.info(d));
   }
 
+  /** One read-modify-write of a node's spec, as `docker node update` does it. */
+  private async updateNode(session: HostSession, nodeId: string, { role, availability, addLabels, removeLabels }: Omit<Parameters<Handlers['nodes:update']>[0], 'nodeId'>): Promise<OperationResult> {
+    const node = await session.run((d) => engineApi.node(d, nodeId));
+    const spec = { ...node.Spec, Labels: { ...(node.Spec?.Labels ?? {}) } };
+    const args: CliArg[] = ['node', 'update'];
+    if (role) {
+      spec.Role = role;
+      args.push('--role', role);
+    }
+    if (availability) {
+      spec.Availability = availability;
+      args.push('--availability', availability);
+    }
+    for (const [k, v] of Object.entries(addLabels ?? {})) {
+      spec.Labels[k] = v;
+      args.push('--label-add', `${k}=${v}`);
+    }
+    for (const k of removeLabels ?? []) {
+      delete spec.Labels[k];
+      args.push('--label-rm', k);
+    }
+    await session.run((d) => engineWrites.nodeUpdate(d, nodeId, node.Version?.Index ?? 0, spec));
+    const name = node.Description?.Hostname ?? nodeId;
+    const what = [role && `role ${role}`, availability && `availability ${availability}`, addLabels && `labels ${Object.keys(addLabels).join(', ')} set`, removeLabels && `labels ${removeLabels.join(', ')} removed`].filter(Boolean).join(', ');
+    return { message: `${name}: ${what || 'nothing changed'}`, commands: [dockerCommand(session.host, [...args, nodeId])] };
+  }
+
   /** A manager of the swarm this node is in (the first swarm when the model does not know the node). */
   private async managerOfNode(nodeId?: string): Promise<HostSession> {
     const swarmId = nodeId ? (await this.cluster.model()).nodes.find((n) => n.id === nodeId)?.swarmId : undefined;
@@ -173,29 +200,16 @@ export class SwarmService {
 
     'nodes:update': async ({ nodeId, role, availability, addLabels, removeLabels }) => {
       const session = await this.managerOfNode(nodeId);
-      const node = await session.run((d) => engineApi.node(d, nodeId));
-      const spec = { ...node.Spec, Labels: { ...(node.Spec?.Labels ?? {}) } };
-      const args: CliArg[] = ['node', 'update'];
-      if (role) {
-        spec.Role = role;
-        args.push('--role', role);
+      // A node whose status is changing (a manager just back, say) gets a new version between the
+      // read and the write, and swarm refuses the write as "update out of sequence": read it
+      // again and re-apply the same change, as optimistic-concurrency clients do on a conflict.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.updateNode(session, nodeId, { role, availability, addLabels, removeLabels });
+        } catch (err) {
+          if (attempt >= 3 || !/update out of sequence/i.test((err as Error).message)) throw err;
+        }
       }
-      if (availability) {
-        spec.Availability = availability;
-        args.push('--availability', availability);
-      }
-      for (const [k, v] of Object.entries(addLabels ?? {})) {
-        spec.Labels[k] = v;
-        args.push('--label-add', `${k}=${v}`);
-      }
-      for (const k of removeLabels ?? []) {
-        delete spec.Labels[k];
-        args.push('--label-rm', k);
-      }
-      await session.run((d) => engineWrites.nodeUpdate(d, nodeId, node.Version?.Index ?? 0, spec));
-      const name = node.Description?.Hostname ?? nodeId;
-      const what = [role && `role ${role}`, availability && `availability ${availability}`, addLabels && `labels ${Object.keys(addLabels).join(', ')} set`, removeLabels && `labels ${removeLabels.join(', ')} removed`].filter(Boolean).join(', ');
-      return { message: `${name}: ${what || 'nothing changed'}`, commands: [dockerCommand(session.host, [...args, nodeId])] };
     },
 
     'nodes:remove': async ({ nodeId, force }) => {
