@@ -52,12 +52,14 @@ follower.onApplied = (at) => {
 };
 let changes = 0;
 let bytes0 = 0;
+let events0 = 0;
 let cpu0 = process.cpuUsage();
 const lines = createInterface({ input: process.stdin });
 lines.on('line', async (line) => {
   const msg = JSON.parse(line) as { start?: boolean; change?: Change; end?: boolean };
   if (msg.start) {
     bytes0 = follower.bytes;
+    events0 = follower.events;
     applyMs = 0;
     cpu0 = process.cpuUsage();
   }
@@ -83,7 +85,7 @@ lines.on('line', async (line) => {
     await sleep(200);
     gc?.();
     const rssMb = process.memoryUsage().rss / 1024 / 1024;
-    out({ figures: { eventP50: percentile(latencies, 50), eventP99: percentile(latencies, 99), seen: latencies.length, changes, missed: pending.size, cpuPerChangeMs: cpuMs / changes, bytesPerChange: bytes / changes, rssMb } });
+    out({ figures: { eventP50: percentile(latencies, 50), eventP99: percentile(latencies, 99), seen: latencies.length, changes, missed: pending.size, cpuPerChangeMs: cpuMs / changes, bytesPerChange: bytes / changes, deltasPerChange: (follower.events - events0) / changes, rssMb } });
     engine.dispose();
     process.exit(0);
   }

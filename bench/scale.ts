@@ -80,19 +80,22 @@ async function engineFigures(size: { hosts: number; tasks: number }, hollow: Hol
   const first = await next();
   if (first.error || first.firstModelMs === undefined) throw new Error(first.error ?? 'the bench engine said nothing');
   await sleep(1_000);
+  await hollow.requests();
   send({ start: true });
   await hollow.changes(RATE, SECONDS, (change) => send({ change }));
   const done = next();
   send({ end: true });
   const { figures } = await done;
   if (!figures) throw new Error('the bench engine gave no figures');
-  return { firstModelMs: first.firstModelMs, ...figures };
+  // Reads the changes caused, from the first change until every change was shown (or given up).
+  const requests = await hollow.requests();
+  return { firstModelMs: first.firstModelMs, ...figures, requests };
 }
 
 interface EngineLine {
   error?: string;
   firstModelMs?: number;
-  figures?: { eventP50: number; eventP99: number; seen: number; changes: number; missed: number; cpuPerChangeMs: number; bytesPerChange: number; rssMb: number };
+  figures?: { eventP50: number; eventP99: number; seen: number; changes: number; missed: number; cpuPerChangeMs: number; bytesPerChange: number; deltasPerChange: number; rssMb: number };
 }
 
 /** The browser-mode app on the same hollow hosts: the map's first render, and frames while changes stream in. */
@@ -165,7 +168,9 @@ export async function benchScale(): Promise<void> {
     const dir = await inventory(hollow);
     try {
       const e = await engineFigures(size, hollow, dir);
-      console.log(`  engine: first model ${round(e.firstModelMs)} ms; event→delta p50 ${round(e.eventP50)} / p99 ${round(e.eventP99)} ms over ${e.seen} of ${e.changes} changes (${e.missed} not shown); ${round(e.cpuPerChangeMs, 2)} CPU ms and ${round(e.bytesPerChange)} bytes per change; RSS ${round(e.rssMb)} MB`);
+      const perChange = Object.entries(e.requests).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${round(n / e.changes, 2)}`);
+      console.log(`  Engine API requests per change: ${round(Object.values(e.requests).reduce((a, b) => a + b, 0) / e.changes, 2)} (${perChange.join(', ')})`);
+      console.log(`  engine: first model ${round(e.firstModelMs)} ms; event→delta p50 ${round(e.eventP50)} / p99 ${round(e.eventP99)} ms over ${e.seen} of ${e.changes} changes (${e.missed} not shown); ${round(e.cpuPerChangeMs, 2)} CPU ms and ${round(e.bytesPerChange)} bytes in ${round(e.deltasPerChange, 2)} deltas per change; RSS ${round(e.rssMb)} MB`);
       const b = await browserFigures(size, hollow, dir);
       console.log(`  map: first render ${round(b.renderMs)} ms; ${round(b.frameMs, 2)} ms main-thread work per frame, frame interval median ${round(b.frameMedianMs, 1)} / p95 ${round(b.frameP95Ms, 1)} ms; ${b.patches} in-place updates`);
       rows.push({ ...size, ...e, ...b });

@@ -42,7 +42,13 @@ function readBody(req: http.IncomingMessage): Promise<unknown> {
   });
 }
 
-export async function serveHost(world: World, host: HollowHost, socketPath: string): Promise<http.Server> {
+/** What a request reads, for counting: `GET /tasks`, `GET /containers/json`, `GET /nodes/:id`… */
+function requestKind(method: string | undefined, parts: string[]): string {
+  const rest = parts.slice(1).map((p) => (p === 'json' || p === 'exec' || p === 'start' ? p : ':id'));
+  return [method ?? 'GET', `/${[parts[0] ?? '', ...rest].join('/')}`].join(' ');
+}
+
+export async function serveHost(world: World, host: HollowHost, socketPath: string, count: (kind: string) => void = () => {}): Promise<http.Server> {
   const execs = new Map<string, { containerId: string; cmd: string[] }>();
   let execCounter = 0;
   const server = http.createServer(async (req, res) => {
@@ -50,6 +56,7 @@ export async function serveHost(world: World, host: HollowHost, socketPath: stri
     const path = url.pathname.replace(/^\/v\d+\.\d+/, '');
     const f = filtersOf(url);
     const parts = path.split('/').filter(Boolean);
+    count(requestKind(req.method, parts));
     const notFound = () => json(res, 404, { message: `no such object: ${path}` });
     const managerOnly = () => (host.manager ? false : (json(res, 503, { message: 'This node is not a swarm manager.' }), true));
     try {

@@ -2,7 +2,8 @@
 // node --import tsx bench/hollow/hollow-cli.ts --dir D --hosts N --tasks T --services S --networks K
 // Prints one JSON line {"ready":…} with the sockets, then reads commands on stdin, one JSON per
 // line: {"rate":R,"seconds":S} makes changes (each reported as a {"change":…} line, then
-// {"done":N}); {"exit":true} ends it.
+// {"done":N}); {"requests":true} prints the Engine API requests answered since the last such
+// command, by kind ({"requests":{"GET /tasks":N,…}}); {"exit":true} ends it.
 import type { Server } from 'node:http';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
@@ -16,17 +17,23 @@ const size = { hosts: Number(values.hosts ?? 20), tasks: Number(values.tasks ?? 
 const dir = values.dir ?? '/tmp';
 const world = new World(size);
 const sockets: string[] = [];
+let requests = new Map<string, number>();
+const count = (kind: string) => requests.set(kind, (requests.get(kind) ?? 0) + 1);
 const servers: Server[] = [];
 for (const h of world.hosts) {
   const socket = path.join(dir, `${h.name}.sock`);
-  servers.push(await serveHost(world, h, socket));
+  servers.push(await serveHost(world, h, socket, count));
   sockets.push(socket);
 }
 const out = (line: unknown) => process.stdout.write(`${JSON.stringify(line)}\n`);
 out({ ready: true, sockets, names: world.hosts.map((h) => h.name), swarmId: world.swarmId, tasks: world.tasks.size });
 
 createInterface({ input: process.stdin }).on('line', (line) => {
-  const cmd = JSON.parse(line) as { rate?: number; seconds?: number; exit?: boolean };
+  const cmd = JSON.parse(line) as { rate?: number; seconds?: number; requests?: boolean; exit?: boolean };
+  if (cmd.requests) {
+    out({ requests: Object.fromEntries(requests) });
+    requests = new Map();
+  }
   if (cmd.exit) {
     for (const s of servers) s.close();
     process.exit(0);

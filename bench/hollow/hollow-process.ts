@@ -17,6 +17,7 @@ interface HollowLine {
   swarmId?: string;
   change?: Change;
   done?: number;
+  requests?: Record<string, number>;
 }
 
 export interface Hollow {
@@ -24,6 +25,8 @@ export interface Hollow {
   names: string[];
   swarmId: string;
   pid: number;
+  /** The Engine API requests the hollow hosts answered since the last call, by kind. */
+  requests(): Promise<Record<string, number>>;
   /** Makes changes at a rate for a while; each is reported as it is made. */
   changes(perSecond: number, seconds: number, onChange: (c: Change) => void): Promise<number>;
   stop(): Promise<void>;
@@ -52,6 +55,11 @@ export async function startHollow(size: WorldSize): Promise<Hollow> {
           if (typeof msg.done === 'number') resolve(msg.done);
         };
         child.stdin!.write(`${JSON.stringify({ rate: perSecond, seconds })}\n`);
+      }),
+    requests: () =>
+      new Promise((resolve) => {
+        onLine = (msg) => msg.requests && resolve(msg.requests);
+        child.stdin!.write(`${JSON.stringify({ requests: true })}\n`);
       }),
     stop: async () => {
       child.stdin!.write(`${JSON.stringify({ exit: true })}\n`);

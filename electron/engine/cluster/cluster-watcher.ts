@@ -12,6 +12,7 @@ import { impliedContainerState, impliedTaskState, touched } from './adapters/eve
 import { ClusterCache } from './cluster-cache';
 import { containerKey, readContainer, readHostInfo, readHostState, readNetwork, readNode, readServices, readSwarm, readTasks } from './cluster-reads';
 import { EventStreams } from './event-streams';
+import { ConfirmPacer } from './confirm-pacer';
 import { ReadQueue } from './read-queue';
 
 /** Each host and each swarm is read again in full every RESYNC_MS, give or take half of JITTER_MS. */
@@ -21,14 +22,12 @@ const TICK_MS = 1_000;
 /** How long the first read waits for hosts still connecting. */
 const FIRST_READ_WAIT_MS = 5_000;
 const READS_AT_ONCE = 16;
-/**
- * A container event comes from the node; the manager hears of the task's new state a moment
- * later, and no event says when. Until it shows, the service's tasks are read again after these
- * pauses. On the lab the manager's own API shows a killed task stopped after ~190 ms (p95 ~250),
- * so the first half second is read nearly back to back: the sparser 50, 150, 400 ms… schedule
- * showed it up to ~150 ms after the manager knew. One service's tasks are a cheap read.
- */
-const CONFIRM_AFTER_MS = [10, 20, 20, 20, 20, 20, 20, 20, 20, 30, 50, 100, 200, 300, 500, 1_000, 2_000, 4_000, 8_000];
+// A container event comes from the node; the manager hears of the task's new state a moment
+// later, and no event says when. Until it shows, the service's tasks are read again after the
+// confirm pauses (confirm-pacer.ts). On the lab the manager's own API shows a killed task stopped
+// after ~190 ms (p95 ~250), so the first half second is read nearly back to back: the sparser
+// 50, 150, 400 ms… schedule showed it up to ~150 ms after the manager knew. One service's tasks
+// are a cheap read, and one re-read serves every task of the service that waits.
 const STOPPED = new Set(['complete', 'failed', 'shutdown', 'rejected', 'orphaned', 'remove']);
 
 export class ClusterWatcher {
@@ -48,10 +47,12 @@ export class ClusterWatcher {
   private flushScheduled = false;
   private needsDerive = false;
   private stopped = false;
+  /** When to read a container or a service's tasks again, until they show what an event implied. */
+  private readonly confirms = new ConfirmPacer();
+  /** Per container key, what its latest event implies; an object per event, so a read can tell it is still the latest. */
+  private readonly containerExpects = new Map<string, { implied: ReturnType<typeof impliedContainerState> }>();
   /** Task id → the state its container's last event implies, until the manager shows it. */
-  /** Per container key, a count of its events: a confirm chain stops when a newer event came. */
-  private readonly containerEvents = new Map<string, number>();
-  private readonly expected = new Map<string, { state: 'running' | 'stopped'; tries: number; swarmId: string; serviceId: string }>();
+  private readonly expected = new Map<string, { state: 'running' | 'stopped'; swarmId: string; serviceId: string }>();
 
   constructor(
     private readonly hosts: HostService,
@@ -319,7 +320,10 @@ export class ClusterWatcher {
         const swarmId = this.cache.stores.services.get(t.serviceId)?.swarmId ?? this.cache.stores.hosts.get(hostId)?.swarmId;
         if (!swarmId) return;
         const state = impliedTaskState(t.action);
-        if (state && t.taskId) this.expected.set(t.taskId, { state, tries: 0, swarmId, serviceId: t.serviceId });
+        if (state && t.taskId) {
+          this.expected.set(t.taskId, { state, swarmId, serviceId: t.serviceId });
+          this.confirms.restart(serviceConfirmKey(t.serviceId));
+        }
         this.readService(swarmId, t.serviceId);
         return;
       }
@@ -379,41 +383,45 @@ export class ClusterWatcher {
     const key = containerKey(session.host.id, id);
     const held = this.cache.stores.containers.get(key);
     if (implied === 'stopped' && held?.state === 'running' && this.cache.stores.containers.put(key, () => ({ ...held, state: 'exited' }), performance.now())) this.scheduleFlush();
-    const event = (this.containerEvents.get(key) ?? 0) + 1;
-    this.containerEvents.set(key, event);
-    this.readContainerUntil(session, id, implied, event, 0);
+    this.containerExpects.set(key, { implied });
+    this.confirms.restart(key);
+    this.confirmContainer(session, id);
   }
 
-  private readContainerUntil(session: HostSession, id: string, implied: ReturnType<typeof impliedContainerState>, event: number, tries: number): void {
+  private confirmContainer(session: HostSession, id: string): void {
     const key = containerKey(session.host.id, id);
-    const last = !implied || tries >= CONFIRM_AFTER_MS.length;
-    const agrees = (state: string | undefined) => (implied === 'gone' ? state === undefined : implied === 'running' ? state === 'running' : state !== 'running');
     this.reads.request(`c:${key}`, async () => {
+      const expect = this.containerExpects.get(key);
+      const implied = expect?.implied;
+      const last = !implied || this.confirms.exhausted(key);
+      const agrees = (state: string | undefined) => (implied === 'gone' ? state === undefined : implied === 'running' ? state === 'running' : state !== 'running');
       const written = await readContainer(this.cache, session, id, last ? undefined : agrees);
       // Only the latest event's expectation is followed: a start soon followed by a death must
-      // not keep reading for "running".
-      if (written || last || this.stopped || this.containerEvents.get(key) !== event) {
-        if (this.containerEvents.get(key) === event) this.containerEvents.delete(key);
-        return;
+      // not keep reading for "running" (the newer event restarted the pauses and reads itself).
+      if (this.containerExpects.get(key) !== expect) return;
+      if (written || last || !this.confirms.again(key, () => this.confirmContainer(session, id))) {
+        this.containerExpects.delete(key);
+        this.confirms.end(key);
       }
-      setTimeout(() => !this.stopped && this.containerEvents.get(key) === event && this.readContainerUntil(session, id, implied, event, tries + 1), CONFIRM_AFTER_MS[tries]).unref();
     });
   }
 
-  /** Tasks whose manager-side state still trails what their container did are read again shortly. */
+  /** Tasks whose manager-side state still trails what their container did: their service is read again after the next pause. */
   private checkExpected(serviceId: string): void {
+    let swarmId: string | undefined;
     for (const [taskId, x] of this.expected) {
       if (x.serviceId !== serviceId) continue;
       const task = this.cache.stores.tasks.get(taskId);
       const shown = x.state === 'running' ? task?.state === 'running' : !task || STOPPED.has(task.state);
-      if (shown || x.tries >= CONFIRM_AFTER_MS.length) {
-        this.expected.delete(taskId);
-        continue;
-      }
-      const wait = CONFIRM_AFTER_MS[x.tries];
-      x.tries += 1;
-      setTimeout(() => !this.stopped && this.readService(x.swarmId, x.serviceId), wait).unref();
+      if (shown) this.expected.delete(taskId);
+      else swarmId = x.swarmId;
     }
+    const key = serviceConfirmKey(serviceId);
+    if (swarmId === undefined) return this.confirms.end(key);
+    const waiting = swarmId;
+    if (this.confirms.again(key, () => this.readService(waiting, serviceId))) return;
+    // The pauses are used up: the periodic re-read mends what is still behind.
+    for (const [taskId, x] of this.expected) if (x.serviceId === serviceId) this.expected.delete(taskId);
   }
 
   // ---- out --------------------------------------------------------------------------------
@@ -442,8 +450,12 @@ export class ClusterWatcher {
     if (this.ticker) clearInterval(this.ticker);
     this.streams.stop();
     this.reads.clear();
+    this.confirms.stop();
   }
 }
+
+/** A service's confirm pauses, apart from containers' (keyed by host and container id). */
+const serviceConfirmKey = (serviceId: string) => `service:${serviceId}`;
 
 function nextDue(): number {
   return performance.now() + RESYNC_MS + (Math.random() - 0.5) * JITTER_MS;
