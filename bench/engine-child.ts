@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import path from 'node:path';
 import type { LabHostEnv } from '../test/lab/lab';
 import type { BenchCall } from './bench-engine';
-import type { EngineUsage } from './engine-process';
+import type { EngineUsage } from './process-usage';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 

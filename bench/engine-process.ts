@@ -7,35 +7,11 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { LabHostEnv } from '../test/lab/lab';
 import { benchEngine } from './bench-engine';
-
-export interface EngineUsage {
-  /** After two garbage collections: what stays live. */
-  rssMb: number;
-  heapMb: number;
-  heapTotalMb: number;
-  externalMb: number;
-  peakRssMb: number;
-}
-
-/** CPU time used by this process since it started (user + system), in ms. */
-function cpuMs(): number {
-  const cpu = process.cpuUsage();
-  return (cpu.user + cpu.system) / 1000;
-}
+import { cpuMs, usage } from './process-usage';
 
 const { values } = parseArgs({ options: { name: { type: 'string' }, hosts: { type: 'string' } } });
 const hosts = JSON.parse(values.hosts!) as LabHostEnv[];
 const out = (line: unknown) => process.stdout.write(`${JSON.stringify(line)}\n`);
-const mb = (bytes: number) => bytes / 1024 / 1024;
-
-async function usage(): Promise<EngineUsage> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  await new Promise((r) => setTimeout(r, 200));
-  gc?.();
-  const m = process.memoryUsage();
-  return { rssMb: mb(m.rss), heapMb: mb(m.heapUsed), heapTotalMb: mb(m.heapTotal), externalMb: mb(m.external), peakRssMb: process.resourceUsage().maxRSS / 1024 };
-}
 
 const { engine, call, ids } = await benchEngine(values.name ?? 'child', hosts, (name, payload) => out({ event: { name, payload } }));
 out({ ready: true, ids });

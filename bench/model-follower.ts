@@ -37,8 +37,15 @@ export class ModelFollower {
       this.wholeModels += 1;
       // An engine that sends whole models numbers nothing: each one is simply the latest.
       this.state.load({ ...delta.model, seq: delta.model.seq ?? this.state.seq + 1 });
-    } else if (this.state.apply(delta) === 'gap') throw new Error(`a gap in seq at ${delta.seq}: the bench engine lost a delta`);
+    } else if (this.state.apply(delta) === 'gap') throw new Error(`a gap at ${delta.seq}: ${this.whyGap(delta)}`);
     this.onApplied(Date.now(), delta);
+  }
+
+  /** Which rule a refused delta broke: a jump in seq, or a patch to an object this copy lacks. */
+  private whyGap(delta: ClusterDelta): string {
+    if (delta.seq !== this.state.seq + 1) return `seq jumped from ${this.state.seq} (a delta was lost)`;
+    const unknown = Object.entries(delta.patches ?? {}).flatMap(([kind, patches]) => (patches ?? []).filter((p) => !this.state.maps[kind as keyof typeof this.state.maps].has(p.key)).map((p) => `${kind} ${p.key} ${JSON.stringify(p).slice(0, 300)}`));
+    return `patches to objects never sent whole: ${unknown.slice(0, 3).join('; ')} (${unknown.length} in all)`;
   }
 
   model(): ClusterModel {

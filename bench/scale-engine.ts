@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { createEngine } from '../electron/engine/engine';
 import type { Change } from './hollow/generator';
 import { ModelFollower, percentile } from './model-follower';
+import { usage } from './process-usage';
 
 const { values } = parseArgs({ options: { dir: { type: 'string' }, hosts: { type: 'string' }, tasks: { type: 'string' } } });
 const dir = values.dir!;
@@ -17,6 +18,8 @@ const out = (line: unknown) => process.stdout.write(`${JSON.stringify(line)}\n`)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const follower = new ModelFollower();
+/** Cleared before the memory is read (the follower's copy is the UI's, not the engine's): later deltas are not followed. */
+let following = true;
 let applyMs = 0;
 const started = performance.now();
 const engine = await createEngine({
@@ -25,7 +28,7 @@ const engine = await createEngine({
   sshConfigPath: path.join(dir, 'no-ssh-config'),
   dockerConfigDir: path.join(dir, 'no-docker'),
   emit: (name, payload) => {
-    if (name !== 'cluster:changed') return;
+    if (name !== 'cluster:changed' || !following) return;
     const t0 = performance.now();
     follower.receive(payload);
     applyMs += performance.now() - t0;
@@ -79,12 +82,11 @@ lines.on('line', async (line) => {
     // The follower's own work (parsing and applying: the UI's share) is not the engine's.
     const cpuMs = (cpu.user + cpu.system) / 1000 - applyMs;
     const bytes = follower.bytes - bytes0;
+    // The engine keeps sending (nodes back up after the last change): a copy emptied here would
+    // take their patches as a gap.
+    following = false;
     for (const map of Object.values(follower.state.maps)) map.clear();
-    const gc = (globalThis as { gc?: () => void }).gc;
-    gc?.();
-    await sleep(200);
-    gc?.();
-    const rssMb = process.memoryUsage().rss / 1024 / 1024;
+    const { rssMb } = await usage();
     out({ figures: { eventP50: percentile(latencies, 50), eventP99: percentile(latencies, 99), seen: latencies.length, changes, missed: pending.size, cpuPerChangeMs: cpuMs / changes, bytesPerChange: bytes / changes, deltasPerChange: (follower.events - events0) / changes, rssMb } });
     engine.dispose();
     process.exit(0);
