@@ -16,6 +16,12 @@ export interface DeltaFigures {
   /** The same for each kind of change: a container started; a task's container killed. */
   start_p95_ms: number;
   kill_p95_ms: number;
+  /**
+   * The floor for the same events: when Docker's own event stream, read on the host's local
+   * socket (no SSH, no engine), delivered them. No client can know of an event sooner.
+   */
+  event_floor_p95_ms: number;
+  kill_floor_p95_ms: number;
   /** For the kills: when the task's state showed it stopped, and when the manager's own API first did (the floor for the task's state). */
   kill_task_p50_ms: number;
   kill_task_p95_ms: number;
@@ -33,6 +39,8 @@ interface SeenEvent {
   action: string;
   id: string;
   timeNano: number;
+  /** When (ms since the epoch) the local stream delivered it. */
+  receivedAt: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -51,7 +59,7 @@ async function watchEvents(hostCount: number): Promise<{ seen: SeenEvent[]; stop
         for (const l of lines) {
           if (!l.trim()) continue;
           const e = JSON.parse(l) as { Type: string; Action: string; Actor: { ID: string }; timeNano: number };
-          seen.push({ host: i, type: e.Type, action: e.Action, id: e.Actor.ID, timeNano: e.timeNano });
+          seen.push({ host: i, type: e.Type, action: e.Action, id: e.Actor.ID, timeNano: e.timeNano, receivedAt: Date.now() });
         }
       });
       return stream as NodeJS.ReadableStream & { destroy(): void };
@@ -87,6 +95,7 @@ export async function loadDeltaFigures(call: BenchCall, engineCpuMs: () => Promi
   const watch = await watchEvents(hostCount);
   const latencies: number[] = [];
   const byKind: Record<'start' | 'kill', number[]> = { start: [], kill: [] };
+  const floors: Record<'start' | 'kill', number[]> = { start: [], kill: [] };
   const taskStopped: number[] = [];
   const managerKnew: number[] = [];
   /** When (ms since the epoch) check() first holds, asked every 2 ms. */
@@ -102,9 +111,11 @@ export async function loadDeltaFigures(call: BenchCall, engineCpuMs: () => Promi
   // runs from the event's own timeNano.
   const timeUntilShown = async (kind: 'start' | 'kill', what: string, eventOf: () => SeenEvent | undefined, shown: () => boolean) => {
     await until(`${what}: its event`, () => Boolean(eventOf()), 20_000);
-    const ms = (await firstTime(`${what}: in the UI-side model`, shown)) - eventOf()!.timeNano / 1e6;
+    const event = eventOf()!;
+    const ms = (await firstTime(`${what}: in the UI-side model`, shown)) - event.timeNano / 1e6;
     latencies.push(ms);
     byKind[kind].push(ms);
+    floors[kind].push(event.receivedAt - event.timeNano / 1e6);
   };
   const containerShown = (id: string, running: boolean) => () => [...follower.state.maps.containers.values()].some((x) => x.id === id && (x.state === 'running') === running);
   // The manager's own view of a task, asked every 5 ms through its local socket: when it first
@@ -191,6 +202,8 @@ export async function loadDeltaFigures(call: BenchCall, engineCpuMs: () => Promi
       events_timed: latencies.length,
       start_p95_ms: round(percentile(byKind.start, 95)),
       kill_p95_ms: round(percentile(byKind.kill, 95)),
+      event_floor_p95_ms: round(percentile([...floors.start, ...floors.kill], 95)),
+      kill_floor_p95_ms: round(percentile(floors.kill, 95)),
       kill_task_p50_ms: round(percentile(taskStopped, 50)),
       kill_task_p95_ms: round(percentile(taskStopped, 95)),
       kill_manager_p50_ms: round(percentile(managerKnew, 50)),
